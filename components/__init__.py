@@ -1,0 +1,1 @@
+"""Reusable UI pieces: functions that return Dash layouts and plotly figures."""

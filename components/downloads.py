@@ -1,0 +1,93 @@
+"""CSV downloads as plain links (`/download/werte.csv?indikator=…&jahr=…&ebene=…`): they work
+without JavaScript, can be shared, and return exactly the rows the chart shows, with
+confidentiality applied (suppressed cells are "·", never numbers)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+from flask import Flask, Response, request
+
+from sozialraum import queries
+from sozialraum.formatting import csv_number
+from sozialraum.schema import AREA_LEVELS, DIRECTION_LABELS
+
+from .data import get_package
+
+
+def values_href(indicator_id: str, year: int | None, level: str | None) -> str:
+    params = {"indikator": indicator_id}
+    if year is not None:
+        params["jahr"] = str(year)
+    if level is not None:
+        params["ebene"] = level
+    return f"/download/werte.csv?{urlencode(params)}"
+
+
+KEY_FIGURES_HREF = "/download/kennzahlen.csv"
+CATALOGUE_HREF = "/download/indikatoren.csv"
+
+
+def _csv(frame: pd.DataFrame, filename: str) -> Response:
+    return Response(queries.to_csv(frame), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _bad(message: str) -> Response:
+    return Response(message, status=400, mimetype="text/plain; charset=utf-8")
+
+
+def _values() -> Response:
+    package = get_package()
+    indicator_id = request.args.get("indikator", "")
+    if indicator_id not in package.indicators.index:
+        return _bad(f"Unbekannter Indikator „{indicator_id[:60]}“.")
+    year_text = request.args.get("jahr")
+    year = None
+    if year_text:
+        if not year_text.isdigit() or int(year_text) not in package.years:
+            return _bad(f"Für das Jahr „{year_text[:10]}“ gibt es keine Daten.")
+        year = int(year_text)
+    level = request.args.get("ebene") or None
+    if level is not None and level not in AREA_LEVELS:
+        return _bad(f"Unbekannte Gebietsebene „{level[:30]}“.")
+    frame = queries.download_frame(package, indicator_id, year, level)
+    name = "_".join(str(p) for p in (indicator_id, year, level) if p is not None)
+    return _csv(frame, f"{name}.csv")
+
+
+def _key_figures() -> Response:
+    package = get_package()
+    wide = queries.key_figures_table(package)
+    out = pd.DataFrame({"Jahr": wide.index})
+    for ind in wide.columns:
+        meta = package.indicators.loc[ind]
+        column = f"{meta['name']} ({meta['unit']})"
+        out[column] = [csv_number(v, queries.decimals(package, ind)) for v in wide[ind]]
+    out["Gebiet"] = package.areas.at[package.city_id, "name"]
+    out["Stand"] = package.edition.strftime("%d.%m.%Y")
+    if package.is_demo:
+        out["Hinweis"] = "Beispieldaten"
+    return _csv(out, "kennzahlen_stadt.csv")
+
+
+def catalogue_frame(package) -> pd.DataFrame:
+    ind = package.indicators
+    return pd.DataFrame({
+        "Indikator-ID": ind["indicator_id"], "Themenfeld": ind["theme"], "Name": ind["name"],
+        "Einheit": ind["unit"], "Definition": ind["definition"], "Zähler": ind["numerator"].fillna(""),
+        "Nenner": ind["denominator"].fillna(""), "Richtung": ind["direction"].map(DIRECTION_LABELS),
+        "Stichtag": ind["reference_date"].fillna(""), "Quelle": ind["source"],
+        "Leitlinien": [", ".join(v) for v in ind["leitlinien"]],
+    })
+
+
+def _catalogue() -> Response:
+    return _csv(catalogue_frame(get_package()), "indikatoren.csv")
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/download/werte.csv", "download_values", _values)
+    server.add_url_rule(KEY_FIGURES_HREF, "download_key_figures", _key_figures)
+    server.add_url_rule(CATALOGUE_HREF, "download_catalogue", _catalogue)

@@ -1,0 +1,75 @@
+"""The app shell: skip link, header with navigation from the page registry, demo banner,
+main landmark, footer with data edition and licence."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from sozialraum import formatting as fmt
+from sozialraum.package import DataPackage
+
+MAIN_ID = "inhalt"
+
+
+def nav_pages() -> list[dict]:
+    """Pages that opted into the navigation (`nav=True` in register_page), in `order`."""
+    pages = [p for p in dash.page_registry.values() if p.get("nav")]
+    return sorted(pages, key=lambda p: (p.get("order") or 0, p["name"]))
+
+
+def header(package: DataPackage) -> html.Header:
+    links = [
+        html.Li(dbc.NavLink(page["name"], href=page["relative_path"], active="exact",
+                            id=f"nav-{page['module'].split('.')[-1]}"), className="nav-item")
+        for page in nav_pages()
+    ]
+    return html.Header(className="app-header", children=html.Div(className="container-xl", children=[
+        html.A([html.Span("Sozialraum-Monitor", className="brand-name"),
+                html.Span(package.city, className="brand-city")],
+               href="/", className="brand", **{"aria-label": f"Sozialraum-Monitor {package.city}, zur Übersicht"}),
+        html.Nav(html.Ul(links, className="nav app-nav"), **{"aria-label": "Hauptnavigation"}),
+    ]))
+
+
+def demo_banner(package: DataPackage) -> html.Div | None:
+    if not package.is_demo:
+        return None
+    return html.Div(className="demo-banner", role="note", children=html.Div(className="container-xl", children=[
+        html.Strong("Beispieldaten: "),
+        "Alle Kennzahlen auf diesen Seiten sind generiert und zeigen nicht die tatsächliche Lage in "
+        f"{package.city}. Echt sind nur Namen, Siedlungstyp, Ortsteilräte, Einwohnerzahlen, Flächen "
+        "und Lage der Ortsteile.",
+    ]))
+
+
+def footer(package: DataPackage) -> html.Footer:
+    parts = [
+        html.Span(["Datenstand: ", html.Strong(f"Stand {fmt.day(package.edition)}")]),
+        html.Span(f"Lizenz der Daten: {package.meta.get('licence', '–')}"),
+    ]
+    if package.meta.get("publisher"):
+        parts.append(html.Span(f"Herausgeber: {package.meta['publisher']}"))
+    if package.is_demo:
+        parts.append(html.Span([html.Strong("Beispieldaten"), " – keine amtlichen Zahlen"]))
+    return html.Footer(className="app-footer", children=html.Div(className="container-xl", children=[
+        html.P(parts, className="footer-facts"),
+        html.P([html.A("Über / Methodik", href="/methodik"), " · Geheimhaltung: „·“ = Wert wegen zu "
+                "kleiner Fallzahl nicht veröffentlicht, „–“ = keine Angabe"], className="small mb-0"),
+    ]))
+
+
+def shell(package: DataPackage, content) -> html.Div:
+    return html.Div(className="app", children=[
+        html.A("Zum Inhalt springen", href=f"#{MAIN_ID}", className="skip-link"),
+        header(package),
+        demo_banner(package),
+        html.Main(html.Div(content, className="container-xl"), id=MAIN_ID, tabIndex=-1),
+        footer(package),
+    ])
+
+
+def notice(text: str, tone: str = "warning") -> html.Div:
+    """A visible message, announced to screen readers (e.g. an unknown value in the URL)."""
+    return html.Div(text, className=f"alert alert-{tone}", role="status")

@@ -1,0 +1,15 @@
+"""The page shown for any unknown address."""
+
+import dash
+from dash import html
+
+dash.register_page(__name__, path="/404", name="Seite nicht gefunden", title="Seite nicht gefunden – Sozialraum-Monitor")
+
+
+def layout(**_):
+    return html.Div([
+        html.H1("Seite nicht gefunden"),
+        html.P("Diese Adresse gibt es im Sozialraum-Monitor nicht. Vielleicht ist der Link veraltet "
+               "oder unvollständig."),
+        html.P([html.A("Zur Übersicht", href="/"), " · ", html.A("Über / Methodik", href="/methodik")]),
+    ])

@@ -1,0 +1,271 @@
+"""Load a data package: read, validate everything, then build the in-memory model.
+
+Nothing is half-loaded: `load_package` either returns a complete, valid `DataPackage` or
+raises `PackageError` with every problem found. The returned object is read-only data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import aggregation, geo, validation
+from .problems import PackageError, Problem, ProblemCollector
+from .schema import (AREA_LEVELS, DEFAULT_SUPPRESSION_THRESHOLD, GEOMETRY_DEFAULT_JOIN_PROPERTY,
+                     GEOMETRY_DEFAULT_PATH, GEOMETRY_RESOURCE_NAME, META_KEYS_REQUIRED,
+                     TABLE_RESOURCES)
+from .tables import read_table
+
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    path: Path
+    fingerprint: str
+    meta: dict[str, Any]
+    edition: date
+    areas: pd.DataFrame          # index area_id
+    indicators: pd.DataFrame     # index indicator_id
+    observations: pd.DataFrame   # all levels; confidential cells already emptied
+    leitlinien: pd.DataFrame     # index number (int)
+    measures: pd.DataFrame
+    milestones: pd.DataFrame
+    facilities: pd.DataFrame
+    geojson: dict[str, dict[str, Any]] = field(repr=False)  # level -> FeatureCollection (id = area_id)
+    levels: tuple[str, ...] = ()  # coarse to fine, as present
+
+    @property
+    def city(self) -> str:
+        return str(self.meta.get("city", ""))
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or f"Sozialstrukturatlas {self.city}")
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.meta.get("demo"))
+
+    @property
+    def suppression_threshold(self) -> int:
+        return int(self.meta.get("suppression_threshold") or DEFAULT_SUPPRESSION_THRESHOLD)
+
+    @property
+    def city_id(self) -> str:
+        return str(self.areas.index[self.areas["level"] == "stadt"][0])
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.observations["year"].dropna().unique())
+
+
+def fingerprint(path: Path) -> str:
+    """Changes whenever a file of the package changes; used as cache key."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+
+
+def slugify(name: str) -> str:
+    text = name.translate(_TRANSLITERATE)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "gebiet"
+
+
+def derive_slugs(areas: pd.DataFrame) -> pd.Series:
+    """Stable, unique URL slugs. Finer levels are served first so Ortsteile keep the plain
+    name (`/ortsteil/melchendorf`); a clash gets the level, then the id appended."""
+    rank = {level: i for i, level in enumerate(AREA_LEVELS)}
+    order = sorted(areas.index, key=lambda a: (-rank[areas.at[a, "level"]], str(a)))
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for area in order:
+        given = areas.at[area, "slug"] if "slug" in areas.columns else None
+        base = given or slugify(str(areas.at[area, "name"]))
+        slug = base
+        if slug in taken and not given:
+            slug = f"{base}-{areas.at[area, 'level']}"
+        if slug in taken:
+            slug = f"{base}-{slugify(str(area))}"
+        taken.add(slug)
+        out[area] = slug
+    return pd.Series(out).reindex(areas.index)
+
+
+def _read_descriptor(path: Path, collector: ProblemCollector) -> dict[str, Any] | None:
+    file = path / DESCRIPTOR
+    if not path.is_dir():
+        collector.add(str(path), None, None, "Ordner des Datenpakets gibt es nicht.")
+        return None
+    try:
+        descriptor = json.loads(file.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        collector.add(DESCRIPTOR, None, None, "Datei fehlt: jedes Datenpaket braucht eine datapackage.json.")
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        collector.add(DESCRIPTOR, getattr(exc, "lineno", None), None, f"Kein gültiges JSON ({exc}).")
+        return None
+    if not isinstance(descriptor, dict):
+        collector.add(DESCRIPTOR, None, None, "Erwartet wird ein JSON-Objekt.")
+        return None
+    meta = descriptor.get("meta")
+    if not isinstance(meta, dict):
+        collector.add(DESCRIPTOR, None, "meta", "Angaben „meta“ fehlen (Stadt, Stand, Lizenz, demo).")
+        return None
+    for key in META_KEYS_REQUIRED:
+        if key not in meta or meta[key] in (None, ""):
+            collector.add(DESCRIPTOR, None, f"meta.{key}", "Angabe fehlt.")
+    if "edition" in meta and validation.edition_date(meta["edition"]) is None:
+        collector.add(DESCRIPTOR, None, "meta.edition",
+                      f"„{meta['edition']}“ ist kein Datum der Form JJJJ-MM-TT (Stand der Daten).")
+    if "demo" in meta and not isinstance(meta["demo"], bool):
+        collector.add(DESCRIPTOR, None, "meta.demo", "Erwartet wird true oder false.")
+    if not isinstance(descriptor.get("resources", []), list):
+        collector.add(DESCRIPTOR, None, "resources", "Erwartet wird eine Liste.")
+        return None
+    return descriptor
+
+
+def read_package(path: Path | str) -> tuple[DataPackage | None, list[Problem]]:
+    """Read and validate; returns (package, []) or (None, problems)."""
+    path = Path(path)
+    collector = ProblemCollector()
+    descriptor = _read_descriptor(path, collector)
+    if descriptor is None:
+        return None, collector.finish()
+    declared = {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+
+    frames: dict[str, pd.DataFrame | None] = {}
+    for resource in TABLE_RESOURCES:
+        entry = declared.get(resource.name)
+        file = path / str((entry or {}).get("path") or resource.path)
+        if not file.exists():
+            if resource.required:
+                collector.add(file.name, None, None, f"Datei fehlt ({resource.title}).")
+            frames[resource.name] = None if resource.required else _empty(resource)
+            continue
+        frames[resource.name] = read_table(file, resource, collector)
+
+    geometry = declared.get(GEOMETRY_RESOURCE_NAME) or {}
+    join = geometry.get("join") or {}
+    geo_path = path / str(geometry.get("path") or GEOMETRY_DEFAULT_PATH)
+    join_property = str(join.get("property") or GEOMETRY_DEFAULT_JOIN_PROPERTY)
+    join_field = str(join.get("field") or "area_id")
+    geoms = geo.read_geometries(geo_path, join_property, collector)
+
+    areas, indicators, obs = frames["areas"], frames["indicators"], frames["observations"]
+    meta = descriptor["meta"]
+    edition = validation.edition_date(meta.get("edition"))
+    if areas is not None:
+        validation.check_areas(areas, collector)
+        if join_field not in areas.columns:
+            collector.add("areas.csv", 1, join_field,
+                          f"Spalte „{join_field}“ für die Verknüpfung mit {geo_path.name} fehlt.")
+    if indicators is not None:
+        validation.check_indicators(indicators, collector)
+    area_ids = set(areas["area_id"].dropna()) if areas is not None else set()
+    indicator_ids = set(indicators["indicator_id"].dropna()) if indicators is not None else set()
+    if obs is not None and indicators is not None and areas is not None and edition is not None:
+        validation.check_observations(obs, indicators.set_index("indicator_id"), area_ids,
+                                      edition.year, collector)
+    if frames["measures"] is not None and areas is not None and indicators is not None:
+        validation.check_measures(frames["measures"], area_ids, indicator_ids, collector)
+    if frames["milestones"] is not None and frames["measures"] is not None:
+        validation.check_references(frames["milestones"], "measure_id", set(frames["measures"]["measure_id"]),
+                                    "milestones.csv", "Maßnahme", "measures.csv", collector)
+    if frames["facilities"] is not None and areas is not None:
+        validation.check_references(frames["facilities"], "area_id", area_ids, "facilities.csv", "Gebiet",
+                                    "areas.csv", collector)
+    levels: tuple[str, ...] = ()
+    if areas is not None:
+        levels = tuple(level for level in AREA_LEVELS if (areas["level"] == level).any())
+    if geoms is not None and areas is not None and join_field in areas.columns and levels:
+        join_values = areas[join_field].map(lambda v: None if v is None or pd.isna(v) else geo.join_key(v))
+        validation.check_geometry_join(areas, join_values, geoms, geo_path.name, join_field, levels[-1],
+                                       collector)
+
+    if collector or any(frames[r.name] is None for r in TABLE_RESOURCES) or geoms is None:
+        return None, collector.finish()
+    assert areas is not None and indicators is not None and obs is not None and edition is not None
+    return _build(path, meta, edition, frames, geoms, join_field, levels), []
+
+
+def _empty(resource) -> pd.DataFrame:
+    return pd.DataFrame({f.name: pd.Series(dtype=object) for f in resource.fields})
+
+
+def _build(path: Path, meta: dict[str, Any], edition: date, frames: dict[str, pd.DataFrame],
+           geoms: dict[str, Any], join_field: str, levels: tuple[str, ...]) -> DataPackage:
+    areas = frames["areas"].set_index("area_id", drop=False)
+    areas.index.name = None
+    areas["slug"] = derive_slugs(areas)
+    indicators = frames["indicators"].set_index("indicator_id", drop=False)
+    indicators.index.name = None
+    threshold = int(meta.get("suppression_threshold") or DEFAULT_SUPPRESSION_THRESHOLD)
+
+    obs = frames["observations"][["area_id", "indicator_id", "year", "value", "numerator", "denominator",
+                                  "note"]].copy()
+    obs["year"] = obs["year"].astype("int64")
+    obs = aggregation.add_computed_values(obs, indicators)
+    obs = aggregation.aggregate(obs, areas, indicators, list(reversed(levels)))
+    obs = aggregation.suppress(obs, areas, indicators, threshold)
+    obs["level"] = obs["area_id"].map(areas["level"])
+    obs = obs.sort_values(["indicator_id", "year", "area_id"], ignore_index=True)
+    for column in ("area_id", "indicator_id", "level"):
+        obs[column] = obs[column].astype("category")
+
+    # polygons by area id: finest level from the file, coarser levels dissolved from children
+    key_to_area = {geo.join_key(v): a for a, v in areas[join_field].items() if v is not None and not pd.isna(v)}
+    by_area = {key_to_area[k]: g for k, g in geoms.items() if k in key_to_area}
+    names = areas["name"].to_dict()
+    parent_of = areas["parent_id"].dropna().to_dict()
+    geojson: dict[str, dict[str, Any]] = {}
+    current: dict[str, Any] = {}
+    for level in reversed(levels):
+        # outlines delivered for a coarser level win over the dissolved children
+        current.update({a: g for a, g in by_area.items() if areas.at[a, "level"] == level})
+        geojson[level] = geo.feature_collection(current, names)
+        current = geo.union_by_parent(current, parent_of)
+
+    leitlinien = frames["leitlinien"].copy()
+    leitlinien["number"] = leitlinien["number"].astype(int)
+    leitlinien = leitlinien.set_index("number", drop=False).sort_index()
+    leitlinien.index.name = None
+    return DataPackage(
+        path=path, fingerprint=fingerprint(path), meta=meta, edition=edition, areas=areas,
+        indicators=indicators, observations=obs, leitlinien=leitlinien, measures=_plain(frames["measures"]),
+        milestones=_plain(frames["milestones"]), facilities=_plain(frames["facilities"]), geojson=geojson,
+        levels=levels,
+    )
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the editor-line index used for validation messages (rows numbered 0, 1, 2, ...)."""
+    out = frame.reset_index(drop=True)
+    out.attrs.clear()
+    return out
+
+
+def validate_package(path: Path | str) -> list[Problem]:
+    return read_package(path)[1]
+
+
+def load_package(path: Path | str) -> DataPackage:
+    package, problems = read_package(path)
+    if package is None:
+        raise PackageError(problems)
+    return package

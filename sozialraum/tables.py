@@ -1,0 +1,227 @@
+"""Read one CSV resource and check it against its canonical schema.
+
+Every cell is read as text first, so that a bad cell is reported with its row and column
+instead of silently turning a whole column into strings or NaN.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .problems import ProblemCollector
+from .schema import LIST_SEPARATOR, Field, Resource
+
+TRUE_WORDS = {"ja", "yes", "true", "wahr", "1", "j", "y"}
+FALSE_WORDS = {"nein", "no", "false", "falsch", "0", "n"}
+FIRST_DATA_LINE = 2  # header is line 1
+LINE_INDEX = "index_is_line"
+"""attrs flag: the frame's index is the editor line number of each row (a quoted cell may
+span several lines and blank lines are skipped, so position + 2 is not the line)."""
+
+
+def line_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """Editor line number of every row of `frame` (header = line 1)."""
+    if frame.attrs.get(LINE_INDEX):
+        return frame.index.to_numpy()
+    return np.arange(len(frame)) + FIRST_DATA_LINE
+
+
+def read_csv_text(path: Path, collector: ProblemCollector) -> pd.DataFrame | None:
+    """All cells as stripped strings ('' = empty). None if the file cannot be parsed."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        collector.add(name, None, None, f"Datei kann nicht gelesen werden ({exc.strerror}).")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        collector.add(name, line, None,
+                      "Die Datei ist nicht UTF-8-kodiert (bitte als „CSV UTF-8“ speichern).")
+        return None
+    if not text.strip():
+        collector.add(name, None, None, "Die Datei ist leer.")
+        return None
+    header_line = text.split("\n", 1)[0]
+    if header_line.count(";") > header_line.count(","):
+        collector.add(name, 1, None,
+                      "Trennzeichen ist das Semikolon; erwartet wird das Komma (siehe docs/data-format.md).")
+        return None
+    # The csv module reports the exact line of a broken row (pandas' C parser is vaguer).
+    # Remember the first line of each record: a quoted cell may span several lines.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    previous = 0
+    try:
+        for row in reader:
+            records.append((previous + 1, row))
+            previous = reader.line_num
+    except csv.Error:
+        collector.add(name, previous + 1, None,
+                      "Ab hier ist die Datei kein lesbares CSV (ein Feld ist zu lang; fehlt ein "
+                      "schließendes Anführungszeichen?).")
+        return None
+    header = [h.strip() for h in records[0][1]]
+    width = len(header)
+    body = [(number, row) for number, row in records[1:] if row]
+    ok = True
+    for number, row in body:
+        if len(row) != width:
+            collector.add(name, number, None,
+                          f"Zeile hat {len(row)} Felder, die Kopfzeile hat {width}.", kind="width")
+            ok = False
+    if not ok:
+        return None
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    for col in dupes:
+        collector.add(name, 1, col, "Spalte kommt in der Kopfzeile mehrfach vor.")
+    if dupes:
+        return None
+    frame = pd.DataFrame([row for _, row in body], columns=header, dtype=object,
+                         index=pd.Index([number for number, _ in body], dtype="int64"))
+    frame = frame.apply(lambda col: col.str.strip()) if len(frame) else frame
+    frame.attrs[LINE_INDEX] = True
+    return frame
+
+
+def _report(collector: ProblemCollector, file: str, column: str, mask: pd.Series,
+            frame: pd.DataFrame, message: str, kind: str) -> None:
+    at = line_numbers(frame)
+    for index in np.flatnonzero(mask.to_numpy()):
+        cell = frame[column].iat[index]
+        collector.add(file, int(at[index]), column, message.format(cell=cell), kind=kind)
+
+
+def parse_column(frame: pd.DataFrame, fld: Field, file: str, collector: ProblemCollector) -> pd.Series:
+    """Typed column; bad cells are reported and become missing."""
+    text = frame[fld.name]
+    empty = text == ""
+    if fld.required:
+        _report(collector, file, fld.name, empty, frame, "Pflichtfeld ist leer.", "required")
+
+    if fld.type in ("string", "list"):
+        values = text.where(~empty, None)
+        if fld.max_length is not None:
+            too_long = text.str.len() > fld.max_length
+            _report(collector, file, fld.name, too_long, frame,
+                    f"Text ist länger als {fld.max_length} Zeichen.", "length")
+        if fld.pattern is not None:
+            rx = re.compile(fld.pattern)
+            bad = ~empty & ~text.map(lambda s: bool(rx.match(s)))
+            _report(collector, file, fld.name, bad, frame,
+                    "„{cell}“ hat nicht die erwartete Form (erlaubt: " + _pattern_hint(fld) + ").", "pattern")
+            values = values.where(~bad, None)
+        if fld.enum is not None:
+            bad = ~empty & ~text.isin(fld.enum)
+            allowed = ", ".join(fld.enum)
+            _report(collector, file, fld.name, bad, frame,
+                    "„{cell}“ ist kein erlaubter Wert (erlaubt: " + allowed + ").", "enum")
+            values = values.where(~bad, None)
+        if fld.type == "list":
+            return values.map(
+                lambda s: tuple(p.strip() for p in s.split(LIST_SEPARATOR) if p.strip()) if s else ())
+        return values
+
+    if fld.type in ("number", "integer", "year"):
+        normalized = text.str.replace("\u2212", "-", regex=False)
+        numbers = pd.to_numeric(normalized.where(~empty, None), errors="coerce")
+        bad = ~empty & numbers.isna()
+        hint = " (Dezimaltrennzeichen ist der Punkt)" if fld.type == "number" else ""
+        _report(collector, file, fld.name, bad & text.str.contains(",", regex=False), frame,
+                "„{cell}“ ist keine Zahl" + hint + ".", "number")
+        _report(collector, file, fld.name, bad & ~text.str.contains(",", regex=False), frame,
+                "„{cell}“ ist keine Zahl.", "number")
+        if fld.type in ("integer", "year"):
+            fractional = numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
+            _report(collector, file, fld.name, fractional, frame, "„{cell}“ ist keine ganze Zahl.", "int")
+            numbers = numbers.where(~fractional)
+        if fld.minimum is not None:
+            low = numbers < fld.minimum
+            _report(collector, file, fld.name, low, frame,
+                    "Wert {cell} ist kleiner als " + _num(fld.minimum) + ".", "min")
+            numbers = numbers.where(~low)
+        if fld.maximum is not None:
+            high = numbers > fld.maximum
+            _report(collector, file, fld.name, high, frame,
+                    "Wert {cell} ist größer als " + _num(fld.maximum) + ".", "max")
+            numbers = numbers.where(~high)
+        if fld.type in ("integer", "year"):
+            return numbers.astype("Int64")
+        return numbers.astype("float64")
+
+    if fld.type == "boolean":
+        lower = text.str.lower()
+        truthy = lower.isin(TRUE_WORDS)
+        falsy = lower.isin(FALSE_WORDS)
+        bad = ~empty & ~truthy & ~falsy
+        _report(collector, file, fld.name, bad, frame, "„{cell}“ ist weder „ja“ noch „nein“.", "bool")
+        out = pd.Series(pd.NA, index=text.index, dtype="boolean")
+        out[truthy] = True
+        out[falsy] = False
+        return out
+
+    if fld.type == "date":
+        dates = pd.to_datetime(text.where(~empty, None), format="%Y-%m-%d", errors="coerce")
+        bad = ~empty & dates.isna()
+        _report(collector, file, fld.name, bad, frame,
+                "„{cell}“ ist kein Datum der Form JJJJ-MM-TT.", "date")
+        return dates
+
+    raise ValueError(f"unknown field type {fld.type!r}")
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _pattern_hint(fld: Field) -> str:
+    if fld.name == "slug":
+        return "Kleinbuchstaben, Ziffern und Bindestriche"
+    if fld.name == "indicator_id":
+        return "Kleinbuchstaben, Ziffern und _"
+    if fld.name == "reference_date":
+        return "TT.MM."
+    return "Buchstaben, Ziffern, _ . -, höchstens 64 Zeichen"
+
+
+def read_table(path: Path, resource: Resource, collector: ProblemCollector) -> pd.DataFrame | None:
+    """Read and type-check one resource. Returns None when the file is unusable as a whole."""
+    frame = read_csv_text(path, collector)
+    if frame is None:
+        return None
+    file = path.name
+    missing = [f.name for f in resource.fields if f.column_required and f.name not in frame.columns]
+    for name in missing:
+        collector.add(file, 1, name, "Pflichtspalte fehlt in der Kopfzeile.")
+    if missing:
+        return None
+    typed = {}
+    for fld in resource.fields:
+        if fld.name in frame.columns:
+            typed[fld.name] = parse_column(frame, fld, file, collector)
+        else:  # optional column absent
+            typed[fld.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    extra = [c for c in frame.columns if c not in typed]
+    out = pd.DataFrame(typed, index=frame.index)
+    for column in extra:  # optional attributes of the city's own are kept as text
+        out[column] = frame[column].where(frame[column] != "", None)
+    for fld in resource.fields:
+        if fld.unique and fld.name in frame.columns:
+            values = out[fld.name]
+            dup = values.notna() & values.duplicated(keep="first")
+            _report(collector, file, fld.name, dup, frame, "„{cell}“ kommt mehrfach vor.", "unique")
+    out.attrs[LINE_INDEX] = True
+    return out
+
+
+def lines(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
+    """Editor line numbers of the rows selected by `mask`."""
+    return [int(n) for n in line_numbers(frame)[np.flatnonzero(mask.to_numpy())]]
