@@ -51,8 +51,9 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], caption: st
         cells = [html.Th(row[0], scope="row", className="fw-normal")]
         cells += [html.Td(v, className="text-end" if numeric[i + 1] else None) for i, v in enumerate(row[1:])]
         body_rows.append(html.Tr(cells))
+    extra = {"id": table_id} if table_id else {}
     table = html.Table([html.Caption(caption), head, html.Tbody(body_rows)],
-                       className="table table-sm table-striped data-table", id=table_id)
+                       className="table table-sm table-striped data-table", **extra)
     return html.Div(table, className="table-scroll", tabIndex=0, role="region", **{"aria-label": caption})
 
 
@@ -67,8 +68,7 @@ def chart_figure(chart_id: str, title: str, finding: str, figure: go.Figure, tab
         *[html.P(n, className="chart-note small text-body-secondary") for n in notes],
     ])
     graph = dcc.Graph(id=f"{chart_id}-graph", figure=figure, config=graph_config(chart_id),
-                      style={"height": graph_height} if graph_height else None,
-                      className="chart-graph")
+                      style={"height": graph_height} if graph_height else {}, className="chart-graph")
     return html.Figure(className="chart", id=chart_id, children=[
         caption,
         graph,

@@ -22,7 +22,7 @@ def colorscale_for(direction: str) -> str:
 
 
 def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, level: str,
-               height: int = 460) -> go.Figure:
+               height: int = 520) -> go.Figure:
     """Areas coloured by value; suppressed (·) and missing (–) areas grey, named in hover and legend."""
     meta = package.indicators.loc[indicator_id]
     geojson = package.geojson[level]
@@ -49,7 +49,7 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
             colorscale=[[0, NO_VALUE_COLOR], [1, NO_VALUE_COLOR]], showscale=False,
             marker={"line": {"color": "#6c757d", "width": 1.2}},
-            name="ohne Wert (· geheimgehalten, – keine Angabe)", showlegend=True,
+            name="kein Wert (· oder –)", showlegend=True,
         ))
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     figure.update_layout(**base_layout(

@@ -19,7 +19,7 @@ from components.sparkline import sparkline
 from sozialraum import formatting as fmt
 from sozialraum import queries
 from sozialraum.package import DataPackage
-from sozialraum.schema import LEVEL_LABELS, LEVEL_LABELS_PLURAL
+from sozialraum.schema import LEVEL_LABELS, LEVEL_LABELS_DATIVE_PLURAL, LEVEL_LABELS_PLURAL
 
 dash.register_page(__name__, path="/", name="Übersicht", title="Übersicht – Sozialraum-Monitor",
                    order=0, nav=True)
@@ -66,7 +66,7 @@ def _key_figure_card(package: DataPackage, kf: queries.KeyFigure) -> dbc.Col:
                 html.Span(kf.assessment, className=assessment_class.get(kf.assessment, ""))],
                className="small mb-2"),
         sparkline(kf.history, alt),
-    ]), xs=12, sm=6, lg=3, className="mb-3")
+    ]), xs=6, lg=3, className="mb-3")
 
 
 def key_figures_section(package: DataPackage) -> html.Section:
@@ -110,7 +110,7 @@ def _map_figure(fingerprint: str, indicator_id: str, year: int, level: str) -> d
 
 def _map_parts(package: DataPackage, indicator_id: str, year: int, level: str):
     name = package.indicators.at[indicator_id, "name"]
-    title = f"{name} nach {LEVEL_LABELS_PLURAL[level]}, {year}"
+    title = f"{name} nach {LEVEL_LABELS_DATIVE_PLURAL[level]}, {year}"
     table = queries.values(package, indicator_id, year, level)
     rows = [[r.name, fmt.SUPPRESSED if r.suppressed else queries.format_value(package, indicator_id, r.value)]
             for r in table.itertuples()]

@@ -91,7 +91,7 @@ def finding(package: DataPackage, indicator_id: str, year: int, level: str) -> s
     city, city_hidden = city_value(package, indicator_id, year)
     city_text = f"Stadt {format_value(package, indicator_id, city, city_hidden)}"
     if shown.empty:
-        return f"Für „{name}“ liegen {year} keine Werte für {LEVEL_LABELS[level]}e vor."
+        return f"Für „{name}“ liegen {year} keine Werte auf der Ebene {LEVEL_LABELS[level]} vor."
     top, low = shown.iloc[0], shown.iloc[-1]
     parts = [f"Höchster Wert: {top['name']} {format_value(package, indicator_id, top['value'])}",
              f"niedrigster: {low['name']} {format_value(package, indicator_id, low['value'])}"]
@@ -104,7 +104,7 @@ def finding(package: DataPackage, indicator_id: str, year: int, level: str) -> s
     if missing:
         extra.append(f"{missing} ohne Angabe (–)")
     if extra:
-        sentence += " " + " und ".join(extra).capitalize() + "."
+        sentence += " " + " und ".join(extra) + "."
     return sentence
 
 

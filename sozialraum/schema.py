@@ -20,6 +20,12 @@ LEVEL_LABELS = {
     "ortsteil": "Ortsteil",
     "quartier": "Quartier",
 }
+LEVEL_LABELS_DATIVE_PLURAL = {  # "nach Ortsteilen"
+    "stadt": "Stadt",
+    "planungsraum": "Planungsräumen",
+    "ortsteil": "Ortsteilen",
+    "quartier": "Quartieren",
+}
 LEVEL_LABELS_PLURAL = {
     "stadt": "Stadt",
     "planungsraum": "Planungsräume",
