@@ -23,7 +23,7 @@ def get_package() -> DataPackage:
     if package is not None:
         return package
     try:
-        package = load_package(settings.data_dir)
+        package = load_package(settings.data_dir, cache_dir=settings.cache_dir / "packages")
     except PackageError as exc:
         if _memo:  # a broken new edition must not take the site down: keep serving the last good one
             log.error("Neues Datenpaket abgelehnt, bisheriges bleibt aktiv:\n%s", exc)

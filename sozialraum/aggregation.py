@@ -136,9 +136,15 @@ def suppress(obs: pd.DataFrame, areas: pd.DataFrame, indicators: pd.DataFrame,
     affected = obs.loc[primary, ["indicator_id", "year"]].drop_duplicates()
     if not affected.empty:
         groups = obs.groupby(["indicator_id", "year"], observed=True, sort=False).indices
+        # plain arrays: per-cell DataFrame access would dominate the load time
+        area_array = obs["area_id"].astype(str).to_numpy()
+        case_array = cases.to_numpy()
+        hidden_array = obs["suppressed"].to_numpy().copy()
         for indicator_id, year in affected.itertuples(index=False):
             rows = groups[(indicator_id, year)]
-            _secondary(obs, rows, cases, float(threshold[indicator_id]), children_of, parents_top_down)
+            _secondary(rows, area_array, case_array, hidden_array, float(threshold[indicator_id]),
+                       children_of, parents_top_down)
+        obs["suppressed"] = hidden_array
 
     hidden = obs["suppressed"].to_numpy()
     obs.loc[hidden, ["value", "numerator"]] = np.nan
@@ -160,18 +166,17 @@ def _depths(areas: pd.DataFrame) -> dict[str, int]:
     return out
 
 
-def _secondary(obs: pd.DataFrame, rows: np.ndarray, cases: pd.Series, limit: float,
-               children_of: dict[str, list[str]], parents_top_down: list[str]) -> None:
-    """Complementary suppression for one indicator-year (rows are positions in obs)."""
-    area_ids = obs["area_id"].to_numpy()[rows]
-    position = dict(zip(area_ids, rows))
-    case = {a: cases.iat[p] for a, p in position.items()}
-    col = obs.columns.get_loc("suppressed")
-    hidden = {a for a, p in position.items() if obs.iat[p, col]}
+def _secondary(rows: np.ndarray, area_array: np.ndarray, case_array: np.ndarray, hidden_array: np.ndarray,
+               limit: float, children_of: dict[str, list[str]], parents_top_down: list[str]) -> None:
+    """Complementary suppression for one indicator-year; `rows` are positions in the arrays,
+    `hidden_array` is updated in place."""
+    position = dict(zip(area_array[rows], rows))
+    case = {a: case_array[p] for a, p in position.items()}
+    hidden = {a for a, p in position.items() if hidden_array[p]}
 
     def hide(area: str) -> None:
         hidden.add(area)
-        obs.iat[position[area], col] = True
+        hidden_array[position[area]] = True
 
     changed = True
     while changed:

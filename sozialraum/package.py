@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,7 +60,7 @@ class DataPackage:
 
     @property
     def suppression_threshold(self) -> int:
-        return int(self.meta.get("suppression_threshold") or DEFAULT_SUPPRESSION_THRESHOLD)
+        return _threshold(self.meta)
 
     @property
     def city_id(self) -> str:
@@ -66,6 +69,12 @@ class DataPackage:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.observations["year"].dropna().unique())
+
+
+def _threshold(meta: dict[str, Any]) -> int:
+    """The package's Geheimhaltungsschwelle; 0 is a valid setting (nothing suppressed)."""
+    value = meta.get("suppression_threshold")
+    return DEFAULT_SUPPRESSION_THRESHOLD if value is None else int(value)
 
 
 def fingerprint(path: Path) -> str:
@@ -95,12 +104,17 @@ def derive_slugs(areas: pd.DataFrame) -> pd.Series:
     out: dict[str, str] = {}
     for area in order:
         given = areas.at[area, "slug"] if "slug" in areas.columns else None
+        given = given if isinstance(given, str) and given else None  # empty cells may be None or NaN
         base = given or slugify(str(areas.at[area, "name"]))
         slug = base
         if slug in taken and not given:
             slug = f"{base}-{areas.at[area, 'level']}"
         if slug in taken:
             slug = f"{base}-{slugify(str(area))}"
+        number = 2
+        while slug in taken:  # ids like "B" and "b" slugify alike
+            slug = f"{base}-{slugify(str(area))}-{number}"
+            number += 1
         taken.add(slug)
         out[area] = slug
     return pd.Series(out).reindex(areas.index)
@@ -134,6 +148,11 @@ def _read_descriptor(path: Path, collector: ProblemCollector) -> dict[str, Any] 
                       f"„{meta['edition']}“ ist kein Datum der Form JJJJ-MM-TT (Stand der Daten).")
     if "demo" in meta and not isinstance(meta["demo"], bool):
         collector.add(DESCRIPTOR, None, "meta.demo", "Erwartet wird true oder false.")
+    threshold = meta.get("suppression_threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not float(threshold).is_integer() or threshold < 0):
+        collector.add(DESCRIPTOR, None, "meta.suppression_threshold",
+                      f"„{threshold}“ ist keine ganze Zahl ab 0 (Geheimhaltungsschwelle).")
     if not isinstance(descriptor.get("resources", []), list):
         collector.add(DESCRIPTOR, None, "resources", "Erwartet wird eine Liste.")
         return None
@@ -180,8 +199,11 @@ def read_package(path: Path | str) -> tuple[DataPackage | None, list[Problem]]:
     area_ids = set(areas["area_id"].dropna()) if areas is not None else set()
     indicator_ids = set(indicators["indicator_id"].dropna()) if indicators is not None else set()
     if obs is not None and indicators is not None and areas is not None and edition is not None:
+        finest = AREA_LEVELS[max(AREA_LEVELS.index(lv) for lv in areas["level"].dropna().unique())] \
+            if areas["level"].notna().any() else None
         validation.check_observations(obs, indicators.set_index("indicator_id"), area_ids,
-                                      edition.year, collector)
+                                      edition.year, collector,
+                                      set(areas.loc[areas["level"] == finest, "area_id"]) if finest else None)
     if frames["measures"] is not None and areas is not None and indicators is not None:
         validation.check_measures(frames["measures"], area_ids, indicator_ids, collector)
     if frames["milestones"] is not None and frames["measures"] is not None:
@@ -215,7 +237,7 @@ def _build(path: Path, meta: dict[str, Any], edition: date, frames: dict[str, pd
     areas["slug"] = derive_slugs(areas)
     indicators = frames["indicators"].set_index("indicator_id", drop=False)
     indicators.index.name = None
-    threshold = int(meta.get("suppression_threshold") or DEFAULT_SUPPRESSION_THRESHOLD)
+    threshold = _threshold(meta)
 
     obs = frames["observations"][["area_id", "indicator_id", "year", "value", "numerator", "denominator",
                                   "note"]].copy()
@@ -264,8 +286,48 @@ def validate_package(path: Path | str) -> list[Problem]:
     return read_package(path)[1]
 
 
-def load_package(path: Path | str) -> DataPackage:
+def _code_version() -> str:
+    """Hash of the code that turns files into a package: a cached package built by other
+    code (an older release) is never reused."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        if not module.name.startswith("demo"):
+            digest.update(module.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_package(path: Path | str, cache_dir: Path | None = None) -> DataPackage:
+    """A valid package or PackageError. With `cache_dir`, a package that was validated and
+    built before (same files, same code) is read back from a pickle in milliseconds; a new
+    edition is validated in full once. The pickle lives in the app's own instance folder."""
+    path = Path(path)
+    cache_file = None
+    if cache_dir is not None:
+        cache_file = Path(cache_dir) / f"package-{fingerprint(path)}-{_code_version()}.pickle"
+        try:
+            with open(cache_file, "rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, DataPackage) and cached.path == path:
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # no or unreadable cache: build it
     package, problems = read_package(path)
     if package is None:
         raise PackageError(problems)
+    if cache_file is not None:
+        _write_atomically(cache_file, package)
     return package
+
+
+def _write_atomically(target: Path, package: DataPackage) -> None:
+    """Several workers may build at once; each writes a temp file and renames it."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as handle:
+            pickle.dump(package, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, target)
+        for old in target.parent.glob("package-*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only instance folder only costs speed

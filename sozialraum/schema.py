@@ -224,7 +224,7 @@ AREAS = Resource(
               column_required=False),
         Field("slug", "string", "URL-Kürzel",
               "Optional. Leer: wird aus dem Namen abgeleitet (z. B. kraempfervorstadt).",
-              pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", column_required=False),
+              pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", unique=True, column_required=False),
     ),
 )
 

@@ -34,14 +34,14 @@ class Settings:
     host: str
     port: int
     debug: bool
+    configured_secret_key: str | None = None
 
     @property
     def secret_key(self) -> str:
         """From the environment, else a key generated once and kept in the instance folder,
         so that all gunicorn workers sign sessions with the same key."""
-        key = os.environ.get("SOZIALRAUM_SECRET_KEY")
-        if key:
-            return key
+        if self.configured_secret_key:
+            return self.configured_secret_key
         path = self.instance_dir / "secret_key"
         self.instance_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -72,4 +72,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         host=env.get("HOST") or "127.0.0.1",
         port=int(env.get("PORT") or 8050),
         debug=_flag(env.get("SOZIALRAUM_DEBUG")),
+        configured_secret_key=env.get("SOZIALRAUM_SECRET_KEY") or None,
     )

@@ -55,8 +55,73 @@ def read_csv_text(path: Path, collector: ProblemCollector) -> pd.DataFrame | Non
         collector.add(name, 1, None,
                       "Trennzeichen ist das Semikolon; erwartet wird das Komma (siehe docs/data-format.md).")
         return None
-    # The csv module reports the exact line of a broken row (pandas' C parser is vaguer).
-    # Remember the first line of each record: a quoted cell may span several lines.
+    if '"' not in text:
+        return _frame_from_plain_lines(text, name, collector)
+    records = _records_with_csv_module(text, name, collector)
+    if records is None:
+        return None
+    header = [h.strip() for h in records[0][1]]
+    if not _header_ok(header, name, collector):
+        return None
+    body = []
+    for number, row in records[1:]:
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines and Excel's trailing ",,,," rows carry nothing
+        if len(row) != len(header):
+            _report_width(collector, name, number, len(row), len(header))
+            continue
+        body.append((number, row))
+    frame = pd.DataFrame([row for _, row in body], columns=header, dtype="str",
+                         index=pd.Index([number for number, _ in body], dtype="int64"))
+    return _finish(frame)
+
+
+def _header_ok(header: list[str], name: str, collector: ProblemCollector) -> bool:
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    for col in dupes:
+        collector.add(name, 1, col, "Spalte kommt in der Kopfzeile mehrfach vor.")
+    return not dupes
+
+
+def _report_width(collector: ProblemCollector, name: str, line: int, found: int, expected: int) -> None:
+    # reported, then left out, so the rest of the file is still checked
+    collector.add(name, line, None, f"Zeile hat {found} Felder, die Kopfzeile hat {expected}.", kind="width")
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame):
+        # strip on pandas' fast string dtype, then plain objects: None marks an empty cell later on
+        frame = frame.apply(lambda col: col.str.strip()).astype(object)
+    frame.attrs[LINE_INDEX] = True
+    return frame
+
+
+def _frame_from_plain_lines(text: str, name: str, collector: ProblemCollector) -> pd.DataFrame | None:
+    """No quoting: every record is one line, so line numbers are exact and pandas' C parser
+    can read the good lines (the common case, and the large observations file)."""
+    lines = text.splitlines()
+    header = [h.strip() for h in lines[0].split(",")]
+    if not _header_ok(header, name, collector):
+        return None
+    expected = len(header) - 1
+    keep, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        commas = line.count(",")
+        if commas == expected:
+            if line.strip(", \t"):
+                keep.append(line)
+                numbers.append(number)
+        elif line.strip(", \t"):
+            _report_width(collector, name, number, commas + 1, len(header))
+    frame = pd.read_csv(io.StringIO("\n".join([",".join(header), *keep])), dtype="str", keep_default_na=False,
+                        na_filter=False, skip_blank_lines=False)
+    frame.index = pd.Index(numbers, dtype="int64")
+    return _finish(frame)
+
+
+def _records_with_csv_module(text: str, name: str, collector: ProblemCollector
+                             ) -> list[tuple[int, list[str]]] | None:
+    """Records with the editor line each starts on: a quoted cell may span several lines."""
     reader = csv.reader(io.StringIO(text, newline=""))
     records: list[tuple[int, list[str]]] = []
     previous = 0
@@ -69,27 +134,7 @@ def read_csv_text(path: Path, collector: ProblemCollector) -> pd.DataFrame | Non
                       "Ab hier ist die Datei kein lesbares CSV (ein Feld ist zu lang; fehlt ein "
                       "schließendes Anführungszeichen?).")
         return None
-    header = [h.strip() for h in records[0][1]]
-    width = len(header)
-    body = [(number, row) for number, row in records[1:] if row]
-    ok = True
-    for number, row in body:
-        if len(row) != width:
-            collector.add(name, number, None,
-                          f"Zeile hat {len(row)} Felder, die Kopfzeile hat {width}.", kind="width")
-            ok = False
-    if not ok:
-        return None
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    for col in dupes:
-        collector.add(name, 1, col, "Spalte kommt in der Kopfzeile mehrfach vor.")
-    if dupes:
-        return None
-    frame = pd.DataFrame([row for _, row in body], columns=header, dtype=object,
-                         index=pd.Index([number for number, _ in body], dtype="int64"))
-    frame = frame.apply(lambda col: col.str.strip()) if len(frame) else frame
-    frame.attrs[LINE_INDEX] = True
-    return frame
+    return records
 
 
 def _report(collector: ProblemCollector, file: str, column: str, mask: pd.Series,
@@ -115,7 +160,7 @@ def parse_column(frame: pd.DataFrame, fld: Field, file: str, collector: ProblemC
                     f"Text ist länger als {fld.max_length} Zeichen.", "length")
         if fld.pattern is not None:
             rx = re.compile(fld.pattern)
-            bad = ~empty & ~text.map(lambda s: bool(rx.match(s)))
+            bad = ~empty & ~text.map(lambda s: bool(rx.match(s))).astype(bool)
             _report(collector, file, fld.name, bad, frame,
                     "„{cell}“ hat nicht die erwartete Form (erlaubt: " + _pattern_hint(fld) + ").", "pattern")
             values = values.where(~bad, None)
@@ -133,6 +178,7 @@ def parse_column(frame: pd.DataFrame, fld: Field, file: str, collector: ProblemC
     if fld.type in ("number", "integer", "year"):
         normalized = text.str.replace("\u2212", "-", regex=False)
         numbers = pd.to_numeric(normalized.where(~empty, None), errors="coerce")
+        numbers = numbers.where(np.isfinite(numbers.astype("float64")))  # "inf", "NaN" are no figures
         bad = ~empty & numbers.isna()
         hint = " (Dezimaltrennzeichen ist der Punkt)" if fld.type == "number" else ""
         _report(collector, file, fld.name, bad & text.str.contains(",", regex=False), frame,

@@ -24,6 +24,9 @@ def check_areas(areas: pd.DataFrame, collector: ProblemCollector) -> None:
     ids = set(areas["area_id"].dropna())
     rank = {level: i for i, level in enumerate(AREA_LEVELS)}
     level_of = dict(zip(areas["area_id"], areas["level"]))
+    present = [level for level in AREA_LEVELS if level in set(areas["level"].dropna())]
+    # the parent is on the next coarser level present: aggregation goes one level at a time
+    next_coarser = dict(zip(present[1:], present[:-1]))
     for line, row in zip(line_numbers(areas), areas.itertuples(index=False)):
         line = int(line)
         if row.area_id is None or row.level is None:
@@ -43,6 +46,11 @@ def check_areas(areas: pd.DataFrame, collector: ProblemCollector) -> None:
             collector.add(file, line, "parent_id",
                           f"„{parent}“ ({LEVEL_LABELS[level_of[parent]]}) ist nicht gröber als "
                           f"{LEVEL_LABELS[row.level]} „{row.name}“.", kind="parentlevel")
+        elif level_of.get(parent) and level_of[parent] != next_coarser.get(row.level, level_of[parent]):
+            collector.add(file, line, "parent_id",
+                          f"„{parent}“ ({LEVEL_LABELS[level_of[parent]]}) ist nicht die nächstgröbere Ebene: "
+                          f"{LEVEL_LABELS[row.level]} „{row.name}“ braucht ein Gebiet der Ebene "
+                          f"„{next_coarser[row.level]}“.", kind="parentlevel")
     cities = areas[areas["level"] == "stadt"]
     if len(cities) != 1:
         collector.add(file, None, "level",
@@ -68,7 +76,8 @@ def check_indicators(indicators: pd.DataFrame, collector: ProblemCollector) -> N
 
 
 def check_observations(obs: pd.DataFrame, indicators: pd.DataFrame, area_ids: set[str],
-                       edition_year: int, collector: ProblemCollector) -> None:
+                       edition_year: int, collector: ProblemCollector,
+                       finest_area_ids: set[str] | None = None) -> None:
     file = "observations.csv"
     known_area = obs["area_id"].isin(area_ids) | obs["area_id"].isna()
     for line, value in zip(lines(obs, ~known_area), obs.loc[~known_area, "area_id"]):
@@ -102,15 +111,24 @@ def check_observations(obs: pd.DataFrame, indicators: pd.DataFrame, area_ids: se
     report((vtype == "count") & (value < 0), "value", "Negative Anzahl {value} ist unmöglich.", "negcount")
     report((vtype == "count") & value.notna() & (value != np.floor(value.fillna(0))), "value",
            "Eine Anzahl muss ganzzahlig sein ({value}).", "intcount")
-    report(share & num.notna() & den.notna() & (num > den), "numerator",
+    report(share & num.notna() & den.notna() & (den > 0) & (num > den), "numerator",
            "Zähler {num} ist größer als der Nenner {den}.", "numden")
     ratio = vtype.isin(("share", "rate", "mean"))
     report(ratio & num.notna() & (den == 0) & (num > 0), "denominator",
            "Nenner ist 0, der Zähler aber {num}.", "zeroden")
-    report(ratio & (num.isna() != den.isna()), "denominator",
-           "Zähler und Nenner gehören zusammen: einer von beiden fehlt.", "pair")
+    report(ratio & num.isna() & den.notna(), "numerator",
+           "Zähler und Nenner gehören zusammen: der Zähler fehlt.", "pair")
+    report(ratio & num.notna() & den.isna(), "denominator",
+           "Zähler und Nenner gehören zusammen: der Nenner fehlt.", "pair")
     report(vtype.eq("count") & (num.notna() | den.notna()), "numerator",
            "Eine Anzahl hat keinen Zähler und Nenner; der Wert steht in „value“.", "countnum")
+    if finest_area_ids is not None:
+        # Without a case count the tool cannot apply confidentiality to a small area's rate.
+        finest = obs["area_id"].isin(finest_area_ids)
+        impossible = share & ((value < 0) | (value > 100))  # already reported above
+        report(ratio & finest & value.notna() & num.isna() & den.isna() & ~impossible, "numerator",
+               "Zähler und Nenner fehlen: ohne Fallzahl kann die Geheimhaltung nicht geprüft werden.",
+               "nocount")
     report(vtype.eq("index") & value.isna() & (num.notna() | den.notna()), "value",
            "Ein Index wird nicht aus Zähler/Nenner berechnet; bitte den Wert angeben.", "indexval")
 

@@ -1,0 +1,68 @@
+"""`python -m sozialraum`: exit status and German output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sozialraum import cli
+from tests.unit.package_builder import PackageBuilder
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sozialraum", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_help():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "validate" in result.stdout and "demo" in result.stdout
+    assert "Datenpaket prüfen" in result.stdout
+
+
+def test_validate_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["validate", "--help"])
+    assert exit_.value.code == 0
+    assert "Ordner mit datapackage.json" in capsys.readouterr().out
+
+
+def test_no_command_is_an_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([])
+    assert exit_.value.code == 2
+    assert "validate" in capsys.readouterr().err
+
+
+def test_validate_valid_package(tmp_path, capsys):
+    path = PackageBuilder.valid().write(tmp_path / "pkg")
+    assert cli.main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "Datenpaket gültig: Sozialstrukturatlas Musterstadt (Stand 31.12.2021)" in out
+    assert "Gebiete: 7 (1 stadt, 2 planungsraum, 4 ortsteil)" in out
+    assert "Jahre 2020–2021" in out
+
+
+def test_validate_broken_package(tmp_path, capsys):
+    b = PackageBuilder.valid()
+    b.row("measures", measure_id="M-1")["progress"] = "140"
+    b.row("facilities", facility_id="F-1")["area_id"] = "zz"
+    path = b.write(tmp_path / "pkg")
+    assert cli.main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Das Datenpaket ist nicht gültig (2 Probleme):" in err
+    assert "- measures.csv, Zeile 2, Spalte „progress“: Wert 140 ist größer als 100." in err
+    assert "- facilities.csv, Zeile 2, Spalte „area_id“: Gebiet „zz“ gibt es nicht in areas.csv." in err
+
+
+def test_validate_missing_directory(tmp_path, capsys):
+    assert cli.main(["validate", str(tmp_path / "gibt-es-nicht")]) == 1
+    assert "Ordner des Datenpakets gibt es nicht" in capsys.readouterr().err
