@@ -17,7 +17,6 @@ def graph_config(filename: str) -> dict:
     return {
         "locale": "de",
         "displaylogo": False,
-        "responsive": True,
         # Plotly's geo maps fetch a world topojson; serve it ourselves (no CDN on an intranet).
         "topojsonURL": dash.get_asset_url("topojson/"),
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},

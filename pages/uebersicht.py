@@ -248,6 +248,12 @@ def package_section(package: DataPackage) -> html.Section:
 
 
 def layout(indikator: str | None = None, jahr: str | None = None, **_):
+    return _layout(get_package().fingerprint, indikator, jahr)
+
+
+@cache.memoize()
+def _layout(fingerprint: str, indikator: str | None, jahr: str | None):
+    """The page depends only on the data package and the query: build it once for all workers."""
     package = get_package()
     level = _map_level(package)
     messages = []
