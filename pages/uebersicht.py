@@ -66,7 +66,7 @@ def _key_figure_card(package: DataPackage, kf: queries.KeyFigure) -> dbc.Col:
                 html.Span(kf.assessment, className=assessment_class.get(kf.assessment, ""))],
                className="small mb-2"),
         sparkline(kf.history, alt),
-    ]), xs=6, lg=3, className="mb-3")
+    ]), xs=12, sm=6, lg=3, className="mb-3")
 
 
 def key_figures_section(package: DataPackage) -> html.Section:

@@ -616,3 +616,13 @@ def test_problem_text_names_file_line_and_column():
                             "Anteil von 140 % ist unmöglich (erlaubt: 0 bis 100).")
     assert str(Problem("areas.geojson", None, None, "Datei fehlt.")) == "areas.geojson: Datei fehlt."
 
+
+
+def test_value_rounded_half_up_is_accepted(pkg, tmp_path):
+    """1/160*100 = 0.625 written with two decimals as 0.63 (or 0.62) lies exactly half a unit
+    away; floating point must not turn that into a false mismatch."""
+    obs_row(pkg, "a", "sgb2", 2020).update(value=0.63, numerator=5, denominator=800)
+    obs_row(pkg, "a", "sgb2", 2021).update(value=0.62, numerator=5, denominator=800)
+    pkg.row("indicators", indicator_id="sgb2")["decimals"] = "1"
+    package, problems = read_package(pkg.write(tmp_path / "pkg"))
+    assert problems == []
