@@ -11,7 +11,7 @@ import sys
 
 import dash
 from components import downloads
-from components.cache import cache, cache_config
+from components.cache import cache, cache_config, remove_stale_folders
 from components.data import get_package
 from components.shell import shell
 from sozialraum.problems import PackageError
@@ -61,6 +61,7 @@ server = app.server
 server.config["SECRET_KEY"] = settings.secret_key
 
 cache.init_app(server, config=cache_config(settings))
+remove_stale_folders(settings)
 
 downloads.register(server)
 

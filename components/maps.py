@@ -51,6 +51,12 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
             marker={"line": {"color": "#6c757d", "width": 1.2}},
             name="kein Wert (· oder –)", showlegend=True,
         ))
+    stamp = [text for flag, text in ((package.is_demo, "Beispieldaten"),
+                                     (package.meta.get("schematic_map"), "schematische Karte")) if flag]
+    if stamp:  # part of the figure, so an exported PNG carries it too
+        figure.add_annotation(text=" · ".join(stamp), xref="paper", yref="paper", x=0, y=1, xanchor="left",
+                              yanchor="top", showarrow=False, font={"size": 12, "color": "#5c4400"},
+                              bgcolor="#fff3cd", borderpad=3)
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     figure.update_layout(**base_layout(
         height=height, dragmode=False,
