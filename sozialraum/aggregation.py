@@ -173,6 +173,8 @@ def _secondary(rows: np.ndarray, area_array: np.ndarray, case_array: np.ndarray,
     position = dict(zip(area_array[rows], rows))
     case = {a: case_array[p] for a, p in position.items()}
     hidden = {a for a, p in position.items() if hidden_array[p]}
+    known = {a for a, v in case.items() if v == v}  # v == v is False only for NaN
+    kids_of = {parent: [k for k in children_of[parent] if k in known] for parent in parents_top_down}
 
     def hide(area: str) -> None:
         hidden.add(area)
@@ -182,12 +184,12 @@ def _secondary(rows: np.ndarray, area_array: np.ndarray, case_array: np.ndarray,
     while changed:
         changed = False
         for parent in parents_top_down:
-            kids = [k for k in children_of[parent] if k in position and not np.isnan(case[k])]
+            kids = kids_of[parent]
             if not kids:
                 continue
             hidden_kids = [k for k in kids if k in hidden]
             candidates = sorted((k for k in kids if k not in hidden and case[k] > 0), key=lambda k: (case[k], k))
-            parent_known = parent in position and not np.isnan(case.get(parent, np.nan))
+            parent_known = parent in known
             if parent in hidden:
                 need = not hidden_kids and candidates
             elif parent_known:
