@@ -60,6 +60,12 @@ app = dash.Dash(
 server = app.server
 server.config["SECRET_KEY"] = settings.secret_key
 
+if settings.cache_type == "RedisCache":
+    try:
+        import redis  # noqa: F401  (flask-caching imports it lazily; fail early and clearly)
+    except ImportError:
+        raise SystemExit("REDIS_URL ist gesetzt, aber das Python-Paket „redis“ fehlt: "
+                         "pip install -e '.[redis]'") from None
 cache.init_app(server, config=cache_config(settings))
 remove_stale_folders(settings)
 
