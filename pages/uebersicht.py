@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, callback, html
 
 from components import ids

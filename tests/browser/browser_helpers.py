@@ -170,6 +170,20 @@ class AppServer:
             f"command: {' '.join(self.command)}\n--- output ---\n{self.log()}"
         )
 
+    def running(self, timeout: float = 90.0):
+        """For a pytest fixture: `yield from server.running()` starts the server (failing the
+        test with the server's log if it does not come up), yields it, and stops it."""
+        import pytest
+
+        try:
+            self.start(timeout=timeout)
+        except RuntimeError as err:
+            pytest.fail(str(err), pytrace=False)
+        try:
+            yield self
+        finally:
+            self.stop()
+
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:

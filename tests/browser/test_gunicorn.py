@@ -29,13 +29,7 @@ def _children(pid: int) -> list[int]:
 
 @pytest.fixture(scope="module")
 def gunicorn4(tmp_path_factory):
-    server = AppServer(tmp_path_factory.mktemp("gunicorn4"), workers=WORKERS, name="gunicorn4")
-    try:
-        server.start(timeout=90)
-    except RuntimeError as err:
-        pytest.fail(str(err), pytrace=False)
-    yield server
-    server.stop()
+    yield from AppServer(tmp_path_factory.mktemp("gunicorn4"), workers=WORKERS, name="gunicorn4").running()
 
 
 def _get(server: AppServer, path: str):

@@ -50,14 +50,8 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def redis_app(redis_url, tmp_path_factory):
-    server = AppServer(tmp_path_factory.mktemp("redis-app"), workers=2, name="gunicorn-redis",
-                       env={"REDIS_URL": redis_url})
-    try:
-        server.start(timeout=90)
-    except RuntimeError as err:
-        pytest.fail(str(err), pytrace=False)
-    yield server
-    server.stop()
+    yield from AppServer(tmp_path_factory.mktemp("redis-app"), workers=2, name="gunicorn-redis",
+                         env={"REDIS_URL": redis_url}).running()
 
 
 @pytest.fixture
