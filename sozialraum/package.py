@@ -198,12 +198,13 @@ def read_package(path: Path | str) -> tuple[DataPackage | None, list[Problem]]:
         validation.check_indicators(indicators, collector)
     area_ids = set(areas["area_id"].dropna()) if areas is not None else set()
     indicator_ids = set(indicators["indicator_id"].dropna()) if indicators is not None else set()
+    levels: tuple[str, ...] = ()  # coarse to fine, as present
+    if areas is not None:
+        levels = tuple(level for level in AREA_LEVELS if (areas["level"] == level).any())
     if obs is not None and indicators is not None and areas is not None and edition is not None:
-        finest = AREA_LEVELS[max(AREA_LEVELS.index(lv) for lv in areas["level"].dropna().unique())] \
-            if areas["level"].notna().any() else None
+        finest_ids = set(areas.loc[areas["level"] == levels[-1], "area_id"]) if levels else None
         validation.check_observations(obs, indicators.set_index("indicator_id"), area_ids,
-                                      edition.year, collector,
-                                      set(areas.loc[areas["level"] == finest, "area_id"]) if finest else None)
+                                      edition.year, collector, finest_ids)
     if frames["measures"] is not None and areas is not None and indicators is not None:
         validation.check_measures(frames["measures"], area_ids, indicator_ids, collector)
     if frames["milestones"] is not None and frames["measures"] is not None:
@@ -212,9 +213,6 @@ def read_package(path: Path | str) -> tuple[DataPackage | None, list[Problem]]:
     if frames["facilities"] is not None and areas is not None:
         validation.check_references(frames["facilities"], "area_id", area_ids, "facilities.csv", "Gebiet",
                                     "areas.csv", collector)
-    levels: tuple[str, ...] = ()
-    if areas is not None:
-        levels = tuple(level for level in AREA_LEVELS if (areas["level"] == level).any())
     if geoms is not None and areas is not None and join_field in areas.columns and levels:
         join_values = areas[join_field].map(lambda v: None if v is None or pd.isna(v) else geo.join_key(v))
         validation.check_geometry_join(areas, join_values, geoms, geo_path.name, join_field, levels[-1],
