@@ -17,6 +17,12 @@ NEED_SCALE = "cividis_r"
 LESS_NEED_SCALE = "cividis"
 
 
+def _subset(geojson: dict, area_ids) -> dict:
+    """Only the features a trace draws: each polygon is sent and processed once."""
+    wanted = set(area_ids)
+    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+
+
 def colorscale_for(direction: str) -> str:
     return LESS_NEED_SCALE if direction == "need_lower" else NEED_SCALE
 
@@ -31,7 +37,8 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
     texts = [queries.format_value(package, indicator_id, v) for v in shown["value"]]
     figure = go.Figure()
     figure.add_trace(go.Choropleth(
-        geojson=geojson, featureidkey="id", locations=shown["area_id"], z=shown["value"],
+        geojson=_subset(geojson, shown["area_id"]), featureidkey="id", locations=shown["area_id"],
+        z=shown["value"],
         customdata=list(zip(shown["name"], texts)),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
         colorscale=colorscale_for(str(meta["direction"])),
@@ -44,7 +51,8 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
         labels = [f"{SUPPRESSED} geheimgehalten (zu kleine Fallzahl)" if s else f"{MISSING} keine Angabe"
                   for s in empty["suppressed"]]
         figure.add_trace(go.Choropleth(
-            geojson=geojson, featureidkey="id", locations=empty["area_id"], z=[0] * len(empty),
+            geojson=_subset(geojson, empty["area_id"]), featureidkey="id", locations=empty["area_id"],
+            z=[0] * len(empty),
             customdata=list(zip(empty["name"], labels)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
             colorscale=[[0, NO_VALUE_COLOR], [1, NO_VALUE_COLOR]], showscale=False,
