@@ -6,7 +6,6 @@ the join property is configured in datapackage.json (`join.property`).
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
-from .problems import ProblemCollector
+from .problems import ProblemCollector, read_json
 
 WGS84_CODES = {"4326", "CRS84"}
 COORD_DECIMALS = 5  # about 1 m: plenty for a district map, and keeps the payload small
@@ -45,14 +44,8 @@ def read_geometries(path: Path, join_property: str, collector: ProblemCollector
                     ) -> dict[str, shapely.Geometry] | None:
     """Polygons in WGS84 by join key, or None if the file is unusable. Problems are reported."""
     file = path.name
-    try:
-        collection = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        collector.add(file, None, None, "Datei fehlt.")
-        return None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        collector.add(file, line, None, f"Kein gültiges JSON ({getattr(exc, 'msg', exc)}).")
+    collection = read_json(path, collector)
+    if collection is None:
         return None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         collector.add(file, None, None, "Erwartet wird eine GeoJSON-FeatureCollection.")

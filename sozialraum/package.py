@@ -7,7 +7,6 @@ raises `PackageError` with every problem found. The returned object is read-only
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import re
@@ -21,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import aggregation, geo, validation
-from .problems import PackageError, Problem, ProblemCollector
+from .problems import PackageError, Problem, ProblemCollector, read_json
 from .schema import (AREA_LEVELS, DEFAULT_SUPPRESSION_THRESHOLD, GEOMETRY_DEFAULT_JOIN_PROPERTY,
                      GEOMETRY_DEFAULT_PATH, GEOMETRY_RESOURCE_NAME, META_KEYS_REQUIRED,
                      TABLE_RESOURCES)
@@ -125,13 +124,8 @@ def _read_descriptor(path: Path, collector: ProblemCollector) -> dict[str, Any] 
     if not path.is_dir():
         collector.add(str(path), None, None, "Ordner des Datenpakets gibt es nicht.")
         return None
-    try:
-        descriptor = json.loads(file.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        collector.add(DESCRIPTOR, None, None, "Datei fehlt: jedes Datenpaket braucht eine datapackage.json.")
-        return None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        collector.add(DESCRIPTOR, getattr(exc, "lineno", None), None, f"Kein gültiges JSON ({exc}).")
+    descriptor = read_json(file, collector, "Datei fehlt: jedes Datenpaket braucht eine datapackage.json.")
+    if descriptor is None:
         return None
     if not isinstance(descriptor, dict):
         collector.add(DESCRIPTOR, None, None, "Erwartet wird ein JSON-Objekt.")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -61,3 +64,16 @@ class ProblemCollector:
 
     def __bool__(self) -> bool:
         return bool(self.problems)
+
+
+def read_json(path: Path, collector: ProblemCollector, missing_message: str = "Datei fehlt.") -> Any:
+    """Parsed JSON, or None after reporting a missing or unreadable file (in German, with line)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        collector.add(path.name, None, None, missing_message)
+    except UnicodeDecodeError:
+        collector.add(path.name, None, None, "Die Datei ist nicht UTF-8-kodiert.")
+    except json.JSONDecodeError as exc:
+        collector.add(path.name, exc.lineno, None, f"Kein gültiges JSON (Fehler in Spalte {exc.colno}).")
+    return None
