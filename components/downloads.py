@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from flask import Flask, Response, request
 
-from sozialraum import queries
+from sozialraum import atlas, queries, viewstate
 from sozialraum.formatting import csv_number
 from sozialraum.schema import AREA_LEVELS, DIRECTION_LABELS
 
@@ -23,6 +23,15 @@ def values_href(indicator_id: str, year: int | None, level: str | None) -> str:
     if level is not None:
         params["ebene"] = level
     return f"/download/werte.csv?{urlencode(params)}"
+
+
+ATLAS_HREF = "/download/atlas.csv"
+ATLAS_CHARTS = ("karte", "rangfolge", "verteilung", "streuung")
+
+
+def atlas_href(view_query: dict[str, str], chart: str) -> str:
+    """The CSV of one atlas chart: the view's own query plus the chart's name."""
+    return f"{ATLAS_HREF}?{urlencode({**view_query, 'diagramm': chart}, safe=',')}"
 
 
 KEY_FIGURES_HREF = "/download/kennzahlen.csv"
@@ -87,7 +96,24 @@ def _catalogue() -> Response:
     return _csv(catalogue_frame(get_package()), "indikatoren.csv")
 
 
+def _atlas() -> Response:
+    """Recomputes the chart's rows from the query (never trusts numbers from the client).
+    A query the page would correct with a notice is refused here: a file must not silently
+    contain something else than asked for."""
+    package = get_package()
+    query = {k: v for k, v in request.args.items()}
+    chart = query.pop("diagramm", "karte")
+    if chart not in ATLAS_CHARTS:
+        return _bad(f"Unbekanntes Diagramm „{chart[:30]}“.")
+    state, notices = viewstate.atlas_from_query(package, query)
+    if notices:
+        return _bad("\n".join(notices))
+    frame = atlas.download_frame(package, atlas.compute_view(package, state), chart)
+    return _csv(frame, f"atlas_{chart}_{state.indicator}_{state.year}.csv")
+
+
 def register(server: Flask) -> None:
+    server.add_url_rule(ATLAS_HREF, "download_atlas", _atlas)
     server.add_url_rule("/download/werte.csv", "download_values", _values)
     server.add_url_rule(KEY_FIGURES_HREF, "download_key_figures", _key_figures)
     server.add_url_rule(CATALOGUE_HREF, "download_catalogue", _catalogue)

@@ -23,6 +23,12 @@ def _subset(geojson: dict, area_ids) -> dict:
     return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
 
 
+def demo_stamp(package: DataPackage) -> str:
+    """"Beispieldaten · schematische Karte" where that applies, for the map itself (and its PNG)."""
+    return " · ".join(text for flag, text in ((package.is_demo, "Beispieldaten"),
+                                              (package.meta.get("schematic_map"), "schematische Karte")) if flag)
+
+
 def colorscale_for(direction: str) -> str:
     return LESS_NEED_SCALE if direction == "need_lower" else NEED_SCALE
 
@@ -59,10 +65,9 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
             marker={"line": {"color": "#6c757d", "width": 1.2}},
             name="kein Wert (· oder –)", showlegend=True,
         ))
-    stamp = [text for flag, text in ((package.is_demo, "Beispieldaten"),
-                                     (package.meta.get("schematic_map"), "schematische Karte")) if flag]
+    stamp = demo_stamp(package)
     if stamp:  # part of the figure, so an exported PNG carries it too
-        figure.add_annotation(text=" · ".join(stamp), xref="paper", yref="paper", x=0, y=1, xanchor="left",
+        figure.add_annotation(text=stamp, xref="paper", yref="paper", x=0, y=1, xanchor="left",
                               yanchor="top", showarrow=False, font={"size": 12, "color": "#5c4400"},
                               bgcolor="#fff3cd", borderpad=3)
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")

@@ -50,6 +50,14 @@ mean   -- numerator / denominator (e.g. living space per resident, m²).
 index  -- not aggregatable; every level needs explicit values (e.g. a segregation index).
 """
 
+VALUE_TYPE_LABELS = {
+    "count": "Anzahl",
+    "share": "Anteil",
+    "rate": "Quote",
+    "mean": "Durchschnitt",
+    "index": "Index",
+}
+
 DIRECTIONS = ("need_higher", "need_lower", "neutral")
 DIRECTION_LABELS = {
     "need_higher": "höherer Wert = mehr Handlungsbedarf",

@@ -1,0 +1,580 @@
+"""Atlas: one indicator, one year, all areas — map, ranking, distribution and a scatter of
+two indicators, all linked. The URL holds the whole view (see sozialraum/viewstate.py)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
+
+from components import atlas_views as views
+from components.cache import cache
+from components.charts import chart_figure, data_table
+from components.data import get_package
+from components.downloads import atlas_href
+from components.indicators import indicator_options, indicator_panel
+from components.shell import notice
+from sozialraum import atlas, queries
+from sozialraum import formatting as fmt
+from sozialraum import viewstate as vs
+from sozialraum.package import DataPackage
+from sozialraum.schema import AREA_KIND_LABELS, AREA_KINDS, LEVEL_LABELS, LEVEL_LABELS_DATIVE_PLURAL, LEVEL_LABELS_PLURAL
+
+dash.register_page(__name__, path="/atlas", name="Atlas", title="Sozialstrukturatlas – Sozialraum-Monitor",
+                   order=10, nav=True)
+
+P = "atlas"
+CHARTS = ("karte", "rangfolge", "verteilung", "streuung")
+TABLE_LIMIT = 300  # rows per "Daten als Tabelle"; the CSV always has all
+
+
+# ---- the state <-> controls ----------------------------------------------------------------
+
+def _view_query(package: DataPackage, state: atlas.AtlasState) -> dict[str, str]:
+    """The part of the URL that changes what is drawn (everything but the marking)."""
+    query = vs.atlas_to_query(package, state)
+    query.pop("auswahl", None)
+    return query
+
+
+def _state_from_store(package: DataPackage, view: dict, selected: list[str]) -> atlas.AtlasState:
+    state, _ = vs.atlas_from_query(package, view or {})
+    return state.with_(selected=tuple(a for a in selected or [] if a in package.areas.index))
+
+
+# ---- building the views ---------------------------------------------------------------------
+
+@cache.memoize()
+def _views(fingerprint: str, view_items: tuple) -> dict:
+    """All figures, tables and sentences of one view; cached across workers and users."""
+    package = get_package()
+    state, _ = vs.atlas_from_query(package, dict(view_items))
+    return _build_views(package, state)
+
+
+def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
+    ind, year, level = state.indicator, state.year, state.level
+    meta = package.indicators.loc[ind]
+    name = str(meta["name"])
+    view = atlas.compute_view(package, state)
+    shown, table, edges, classes, labels = view.shown, view.table, view.edges, view.classes, view.labels
+    city, hidden = view.city, view.city_suppressed
+    direction = str(meta["direction"])
+    if state.colors == "stadtwert" and len(edges) >= 2:
+        colors = views.deviation_colors(edges, city, direction)
+    else:
+        colors = views.class_colors(len(edges) - 1 if len(edges) >= 2 else len(edges), direction)
+    where = LEVEL_LABELS_DATIVE_PLURAL[level]
+    scope = atlas.filter_description(package, level, state.area_filter)
+    if state.brushed:
+        scope = "; ".join(filter(None, [scope, f"{len(table)} im Streudiagramm ausgewählte Gebiete"]))
+    scope_text = f" – {scope}" if scope else ""
+    has_values = bool(table["value"].notna().any())
+
+    out: dict = {"has_values": has_values, "empty_text": "", "scope": scope}
+    if not has_values:
+        reason = "alle Werte sind geheimgehalten" if table["suppressed"].any() else "es liegen keine Werte vor"
+        if table.empty:
+            reason = "kein Gebiet erfüllt die Filter"
+        out["empty_text"] = (f"Für „{name}“ im Jahr {year} gibt es auf der Ebene {LEVEL_LABELS[level]} nichts "
+                             f"zu zeigen: {reason}. Wählen Sie ein anderes Jahr, einen anderen Indikator oder "
+                             "weniger Filter.")
+    selected = list(state.selected)
+    class_names = [labels[c] if c >= 0 else (fmt.SUPPRESSED if s else fmt.MISSING)
+                   for c, s in zip(classes, table["suppressed"])]
+    value_texts = [fmt.SUPPRESSED if s else queries.format_value(package, ind, v)
+                   for v, s in zip(table["value"], table["suppressed"])]
+    rows = [[n, "" if r is None or str(r) == "<NA>" else str(r), v, c]
+            for n, r, v, c in zip(table["name"], table["rank"], value_texts, class_names)]
+    city_row = [f"Stadt {package.city} (zum Vergleich)", "", queries.format_value(package, ind, city, hidden), ""]
+    header = [LEVEL_LABELS[level], "Rang", f"{meta['short_name']} ({meta['unit']})", "Klasse"]
+
+    def values_table(caption: str):
+        body = rows[:TABLE_LIMIT] + [city_row]
+        if len(rows) > TABLE_LIMIT:
+            caption += f" (die ersten {TABLE_LIMIT} von {len(rows)} Zeilen; alle in der CSV-Datei)"
+        return data_table(header, body, caption, numeric=[False, True, True, False])
+
+    query = _view_query(package, state)
+    map_title = f"{name} nach {where}, {year}{scope_text}"
+    out["karte"] = {
+        "title": map_title,
+        "finding": atlas.ranking_finding(package, ind, year, table, level),
+        "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels).to_plotly_json(),
+        "table": values_table(map_title),
+        "href": atlas_href(query, "karte"),
+    }
+    rank_title = f"Rangfolge: {name}, {year}{scope_text}"
+    rank_rows, cut = views.ranking_rows(table, selected)
+    out["rangfolge"] = {
+        "title": rank_title,
+        "finding": atlas.ranking_finding(package, ind, year, table, level)
+        + (f" Gezeigt werden die {views.RANKING_LIMIT // 2} höchsten und niedrigsten Werte." if cut else ""),
+        "figure": views.ranking(package, ind, table, year, classes, colors, selected).to_plotly_json(),
+        "table": values_table(rank_title),
+        "href": atlas_href(query, "rangfolge"),
+    }
+    dist_title = f"Verteilung: {name}, {year}{scope_text}"
+    out["verteilung"] = {
+        "title": dist_title,
+        "finding": atlas.distribution_finding(package, ind, table),
+        "figure": views.distribution(package, ind, table, year).to_plotly_json(),
+        "table": values_table(dist_title),
+        "href": atlas_href(query, "verteilung"),
+    }
+    partner = state.partner
+    pmeta = package.indicators.loc[partner]
+    scatter = atlas.scatter_frame(package, ind, partner, year, level, shown)
+    scatter_title = f"{meta['short_name']} und {pmeta['short_name']} nach {where}, {year}{scope_text}"
+    scatter_rows = [[n,
+                     fmt.SUPPRESSED if xs else queries.format_value(package, ind, x),
+                     fmt.SUPPRESSED if ys else queries.format_value(package, partner, y),
+                     fmt.number(p)]
+                    for n, x, xs, y, ys, p in zip(scatter["name"], scatter["x"], scatter["x_suppressed"],
+                                                   scatter["y"], scatter["y_suppressed"], scatter["population"])]
+    caption = scatter_title
+    if len(scatter_rows) > TABLE_LIMIT:
+        caption += f" (die ersten {TABLE_LIMIT} von {len(scatter_rows)} Zeilen; alle in der CSV-Datei)"
+    out["streuung"] = {
+        "title": scatter_title,
+        "finding": atlas.scatter_finding(package, scatter, ind, partner),
+        "figure": views.scatter(package, scatter, ind, partner, year, list(state.brushed)).to_plotly_json(),
+        "table": data_table([LEVEL_LABELS[level], f"{meta['short_name']} ({meta['unit']})",
+                             f"{pmeta['short_name']} ({pmeta['unit']})", "Einwohner"],
+                            scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True]),
+        "href": atlas_href(query, "streuung"),
+    }
+    out["legend"] = views.legend_note(direction, state.colors)
+    return out
+
+
+def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict) -> dict:
+    """Mark the selected areas in freshly built figures (the cached ones carry no marking)."""
+    selected = [a for a in state.selected]
+    figures = {c: built[c]["figure"] for c in CHARTS}
+    patches = _highlight_values(package, state, selected)
+    karte = figures["karte"]
+    karte["data"][3].update(locations=patches["karte"]["locations"], z=patches["karte"]["z"])
+    karte["data"][4].update(lat=patches["karte"]["lat"], lon=patches["karte"]["lon"], text=patches["karte"]["text"])
+    rank = figures["rangfolge"]
+    rank["data"][0]["marker"]["line"] = patches["rangfolge"][0]
+    rank["layout"]["yaxis"]["ticktext"] = patches["rangfolge"][1]
+    figures["verteilung"]["data"][2].update(patches["verteilung"])
+    figures["streuung"]["data"][2].update(patches["streuung"])
+    return figures
+
+
+def _highlight_values(package: DataPackage, state: atlas.AtlasState, selected: list[str]) -> dict:
+    view = atlas.compute_view(package, state)
+    shown, table = view.shown, view.table
+    visible = [a for a in selected if a in set(table["area_id"])]
+    rank_rows, _ = views.ranking_rows(table, visible)
+    scatter = atlas.scatter_frame(package, state.indicator, state.partner, state.year, state.level, shown)
+    return {
+        "karte": views.map_highlight(package, state.level, visible),
+        "rangfolge": views.ranking_highlight(rank_rows, visible),
+        "verteilung": views.distribution_highlight(table, visible),
+        "streuung": views.scatter_highlight(scatter, visible),
+    }
+
+
+def _selection_summary(package: DataPackage, state: atlas.AtlasState) -> list:
+    if not state.selected:
+        return [html.Span("Kein Gebiet markiert. Klicken Sie auf ein Gebiet in einer Ansicht oder wählen Sie "
+                          "es hier aus.")]
+    items = []
+    for area in state.selected:
+        name = str(package.areas.at[area, "name"])
+        items.append(html.Li(name))
+    return [html.Span("Markiert: "), html.Ul(items, className="selection-list")]
+
+
+# ---- layout ---------------------------------------------------------------------------------
+
+def _year_slider_props(years: list[int]) -> dict:
+    """min, max, step, marks. Consecutive years: step 1 with a label every few years, so the
+    labels do not overlap on a phone. Gaps (e.g. election years): only the years with data."""
+    if not years:
+        return {"min": 0, "max": 0, "step": None, "marks": {}}
+    consecutive = years == list(range(years[0], years[-1] + 1))
+    if consecutive and len(years) > 6:
+        every = 4 if len(years) > 12 else 2
+        labelled = [y for i, y in enumerate(years) if i % every == 0] + [years[-1]]
+        if len(labelled) > 2 and labelled[-1] - labelled[-2] < every:
+            labelled.pop(-2)
+        return {"min": years[0], "max": years[-1], "step": 1, "marks": {y: str(y) for y in labelled}}
+    return {"min": years[0], "max": years[-1], "step": None, "marks": {y: str(y) for y in years}}
+
+
+def _area_options(package: DataPackage, level: str) -> list[dict]:
+    areas = package.areas[package.areas["level"] == level].sort_values("name")
+    return [{"label": str(n), "value": str(a)} for a, n in areas["name"].items()]
+
+
+def _planning_options(package: DataPackage, level: str) -> list[dict]:
+    parent = atlas.parent_level(package, level) or level
+    areas = package.areas[package.areas["level"] == parent]
+    return [{"label": str(n), "value": str(a)} for a, n in areas["name"].items()]
+
+
+def _controls(package: DataPackage, state: atlas.AtlasState) -> html.Div:
+    years = queries.years_for(package, state.indicator, state.level)
+    f = state.area_filter
+    levels = vs.area_levels(package)
+    kinds_present = [k for k in AREA_KINDS if (package.areas["kind"] == k).any()]
+    has_council = package.areas["ortsteilrat"].notna().any()
+    return html.Div(className="atlas-controls", children=[
+        dbc.Label("Indikator suchen", html_for=f"{P}-suche"),
+        dbc.Input(id=f"{P}-suche", type="search", placeholder="z. B. Kinder, Quote, Wohnen", debounce=True,
+                  className="mb-1", autoComplete="off"),
+        dbc.Label("Indikator", html_for=f"{P}-indikator"),
+        dbc.Select(id=f"{P}-indikator", options=indicator_options(package, state.level, keep=state.indicator),
+                   value=state.indicator, className="mb-3"),
+        html.Div(className="mb-3", children=[
+            html.Div(className="d-flex justify-content-between align-items-center", children=[
+                html.Span("Jahr", id=f"{P}-jahr-label", className="form-label mb-0"),
+                html.Output(str(state.year), id=f"{P}-jahr-anzeige", className="fw-bold",
+                            **{"aria-live": "polite"}),
+            ]),
+            dcc.Slider(id=f"{P}-jahr", value=state.year, included=False, updatemode="mouseup",
+                       **_year_slider_props(years)),
+            dbc.Button("▶ Zeitverlauf abspielen", id=f"{P}-abspielen", color="secondary", outline=True, size="sm",
+                       className="mt-2", n_clicks=0),
+            dcc.Interval(id=f"{P}-takt", interval=1600, disabled=True),
+        ]),
+        html.Fieldset(className="mb-3", children=[
+            html.Legend("Gebietsebene", className="form-label fs-6"),
+            dbc.RadioItems(id=f"{P}-ebene", options=[{"label": LEVEL_LABELS[lv], "value": lv} for lv in levels],
+                           value=state.level, inline=True),
+        ], hidden=len(levels) < 2),
+        html.Fieldset(className="mb-3 filter-box", children=[
+            html.Legend("Quartiere filtern", className="form-label fs-6 fw-semibold"),
+            html.P("Filter gelten für alle Ansichten der Seite.", className="small text-body-secondary mb-2"),
+            html.Fieldset([
+                html.Legend("Planungsraum", className="small fw-semibold mb-1"),
+                dbc.Checklist(id=f"{P}-planungsraum", options=_planning_options(package, state.level),
+                              value=list(f.planning_areas)),
+            ], className="mb-2"),
+            html.Fieldset([
+                html.Legend("Art des Ortsteils", className="small fw-semibold mb-1"),
+                dbc.Checklist(id=f"{P}-art", value=list(f.kinds),
+                              options=[{"label": AREA_KIND_LABELS[k], "value": k} for k in kinds_present]),
+            ], className="mb-2"),
+            dbc.Checklist(id=f"{P}-ortsteilrat", options=[{"label": "nur Ortsteile mit Ortsteilrat", "value": "ja"}],
+                          value=["ja"] if f.only_ortsteilrat else [], switch=True,
+                          className="mb-2" if has_council else "d-none"),
+            html.Details([
+                html.Summary(f"Einzelne {LEVEL_LABELS_PLURAL[state.level]} wählen", id=f"{P}-gebiete-label"),
+                html.Fieldset(html.Div([
+                    html.Legend(f"{LEVEL_LABELS_PLURAL[state.level]} zum Filtern", className="visually-hidden"),
+                    dbc.Checklist(id=f"{P}-gebiete", options=_area_options(package, state.level), value=list(f.areas)),
+                ]), className="area-checklist"),
+            ], open=bool(f.areas)),
+        ]),
+        html.Fieldset(className="mb-3", children=[
+            html.Legend("Klassen der Karte", className="form-label fs-6"),
+            dbc.RadioItems(id=f"{P}-klassen", value=state.classification,
+                           options=[{"label": v, "value": k} for k, v in atlas.CLASSIFICATIONS.items()]),
+        ]),
+        html.Fieldset(className="mb-3", children=[
+            html.Legend("Farben", className="form-label fs-6"),
+            dbc.RadioItems(id=f"{P}-farbe", value=state.colors,
+                           options=[{"label": v, "value": k} for k, v in atlas.COLOR_MODES.items()]),
+        ]),
+        dbc.Label("Zweiter Indikator im Streudiagramm", html_for=f"{P}-vergleich"),
+        dbc.Select(id=f"{P}-vergleich", options=indicator_options(package, state.level, keep=state.partner),
+                   value=state.partner, className="mb-3"),
+    ])
+
+
+def _selection_box(package: DataPackage, state: atlas.AtlasState) -> html.Div:
+    return html.Div(className="selection-box mb-3", children=[
+        html.H2("Markierte Gebiete", className="h6"),
+        html.Div(_selection_summary(package, state), id=f"{P}-auswahl-text", **{"aria-live": "polite"}),
+        dbc.Label("Gebiet markieren", html_for=f"{P}-markieren", className="small mt-2"),
+        dbc.Select(id=f"{P}-markieren", value="",
+                   options=[{"label": "– Gebiet wählen –", "value": ""}] + _area_options(package, state.level)),
+        dbc.Button("Markierung und Bereichsauswahl aufheben", id=f"{P}-aufheben", color="link", size="sm",
+                   className="px-0 mt-1", n_clicks=0),
+    ])
+
+
+def _chart(chart: str, built: dict, figure: dict, notes=()) -> html.Figure:
+    part = built[chart]
+    return chart_figure(f"{P}-{chart}", part["title"], part["finding"], figure, part["table"], part["href"],
+                        notes=notes)
+
+
+def layout(**query):
+    package = get_package()
+    query = {k: v for k, v in query.items() if isinstance(v, str)}
+    state, notices = vs.atlas_from_query(package, query)
+    view = _view_query(package, state)
+    built = _views(package.fingerprint, tuple(sorted(view.items())))
+    figures = _apply_selection(package, state, built)
+    map_notes = [built["legend"]]
+    if package.meta.get("schematic_map"):
+        map_notes.append("Schematische Karte: Flächen vereinfacht, keine amtlichen Grenzen.")
+    return html.Div([
+        dcc.Location(id=f"{P}-url", refresh=False),
+        dcc.Store(id=f"{P}-ansicht", data=view),
+        dcc.Store(id=f"{P}-auswahl", data=list(state.selected)),
+        html.H1("Sozialstrukturatlas"),
+        html.P("Ein Indikator, ein Jahr, alle Gebiete: Wo ist der Wert am höchsten, wo am niedrigsten, und wie "
+               "hängen zwei Indikatoren zusammen? Ein Klick auf ein Gebiet markiert es in allen Ansichten; ein "
+               "Rahmen im Streudiagramm filtert die übrigen Ansichten. Die Adresse der Seite hält die Ansicht "
+               "fest – so lässt sie sich als Link teilen.", className="lead"),
+        html.Div([notice(n) for n in notices], id=f"{P}-hinweise"),
+        dbc.Row([
+            dbc.Col(lg=3, className="mb-3", children=[
+                html.Button("Filter und Einstellungen", id=f"{P}-steuerung-knopf", type="button", n_clicks=0,
+                            className="btn btn-outline-primary d-lg-none mb-2 w-100",
+                            **{"aria-controls": f"{P}-steuerung", "aria-expanded": "false"}),
+                dbc.Collapse(_controls(package, state), id=f"{P}-steuerung", is_open=False,
+                             className="controls-collapse"),
+                _selection_box(package, state),
+            ]),
+            dbc.Col(lg=9, children=[
+                html.Section(indicator_panel(package, state.indicator, state.year), id=f"{P}-indikator-info",
+                             className="indicator-panel mb-3", **{"aria-labelledby": "indikator-name"}),
+                html.Div(notice(built["empty_text"], "info") if not built["has_values"] else None,
+                         id=f"{P}-leer"),
+                html.Div(id=f"{P}-diagramme", hidden=not built["has_values"], children=[
+                    dbc.Row([
+                        dbc.Col(_chart("karte", built, figures["karte"], map_notes), xl=7),
+                        dbc.Col(_chart("rangfolge", built, figures["rangfolge"]), xl=5),
+                    ]),
+                    dbc.Row([
+                        dbc.Col(_chart("verteilung", built, figures["verteilung"]), xl=5),
+                        dbc.Col(_chart("streuung", built, figures["streuung"],
+                                       ["Kreisgröße = Einwohnerzahl. Mit gedrückter Maustaste einen Rahmen "
+                                        "ziehen, um die übrigen Ansichten auf diese Gebiete zu beschränken; "
+                                        "Doppelklick hebt den Rahmen auf."]), xl=7),
+                    ]),
+                ]),
+            ]),
+        ]),
+    ])
+
+
+# ---- callbacks ------------------------------------------------------------------------------
+
+def _clicked_area(click: dict | None) -> str | None:
+    try:
+        point = click["points"][0]
+    except (TypeError, KeyError, IndexError):
+        return None
+    data = point.get("customdata")
+    if isinstance(data, list) and data:
+        return str(data[0])
+    return str(point["location"]) if point.get("location") is not None else None
+
+
+def _brushed_areas(selected_data: dict | None) -> list[str] | None:
+    """Areas inside the scatter's box/lasso; None when the selection was cleared."""
+    if not selected_data or not selected_data.get("points"):
+        return None
+    return [str(p["customdata"][0]) for p in selected_data["points"]
+            if isinstance(p.get("customdata"), list) and p.get("curveNumber") == 0]
+
+
+@callback(
+    Output(f"{P}-url", "search"),
+    Output(f"{P}-ansicht", "data"),
+    Output(f"{P}-auswahl", "data"),
+    Output(f"{P}-hinweise", "children"),
+    Output(f"{P}-indikator", "options"),
+    Output(f"{P}-indikator", "value"),
+    Output(f"{P}-jahr", "min"),
+    Output(f"{P}-jahr", "max"),
+    Output(f"{P}-jahr", "step"),
+    Output(f"{P}-jahr", "marks"),
+    Output(f"{P}-jahr", "value"),
+    Output(f"{P}-jahr-anzeige", "children"),
+    Output(f"{P}-ebene", "value"),
+    Output(f"{P}-planungsraum", "options"),
+    Output(f"{P}-planungsraum", "value"),
+    Output(f"{P}-art", "value"),
+    Output(f"{P}-ortsteilrat", "value"),
+    Output(f"{P}-gebiete", "options"),
+    Output(f"{P}-gebiete", "value"),
+    Output(f"{P}-klassen", "value"),
+    Output(f"{P}-farbe", "value"),
+    Output(f"{P}-vergleich", "options"),
+    Output(f"{P}-vergleich", "value"),
+    Output(f"{P}-markieren", "options"),
+    Output(f"{P}-markieren", "value"),
+    Input(f"{P}-url", "search"),
+    Input(f"{P}-suche", "value"),
+    Input(f"{P}-indikator", "value"),
+    Input(f"{P}-jahr", "value"),
+    Input(f"{P}-ebene", "value"),
+    Input(f"{P}-planungsraum", "value"),
+    Input(f"{P}-art", "value"),
+    Input(f"{P}-ortsteilrat", "value"),
+    Input(f"{P}-gebiete", "value"),
+    Input(f"{P}-klassen", "value"),
+    Input(f"{P}-farbe", "value"),
+    Input(f"{P}-vergleich", "value"),
+    Input(f"{P}-markieren", "value"),
+    Input(f"{P}-karte-graph", "clickData"),
+    Input(f"{P}-rangfolge-graph", "clickData"),
+    Input(f"{P}-verteilung-graph", "clickData"),
+    Input(f"{P}-streuung-graph", "clickData"),
+    Input(f"{P}-streuung-graph", "selectedData"),
+    Input(f"{P}-aufheben", "n_clicks"),
+    State(f"{P}-ansicht", "data"),
+    State(f"{P}-auswahl", "data"),
+    prevent_initial_call=True,  # the layout was built from the same URL
+)
+def sync_state(search, search_text, indicator, year, level, planning, kinds, council, areas, classification,
+               colors, partner, mark, map_click, bar_click, dist_click, scatter_click, scatter_box, _clear,
+               view, selected):
+    package = get_package()
+    trigger = ctx.triggered_id
+    notices = dash.no_update
+    if trigger == f"{P}-url":
+        state, messages = vs.atlas_from_query(package, vs.parse_search(search))
+        if _view_query(package, state) == view and list(state.selected) == (selected or []):
+            # the page already shows this URL (the location reports itself when it mounts)
+            return (dash.no_update,) * len(ctx.outputs_list)
+        notices = [notice(m) for m in messages]
+    else:
+        query = dict(view or {})
+        query.update({"indikator": indicator, "jahr": str(year), "ebene": level,
+                      "planungsraum": ",".join(planning or []), "art": ",".join(kinds or []),
+                      "ortsteilrat": "ja" if council else "", "gebiete": ",".join(areas or []),
+                      "klassen": classification, "farbe": colors, "vergleich": partner})
+        query["auswahl"] = ",".join(selected or [])
+        if trigger == f"{P}-ebene" and level != (view or {}).get("ebene", vs.default_level(package)):
+            for key in ("gebiete", "auswahl", "bereich", "planungsraum"):
+                query[key] = ""
+        if trigger == f"{P}-indikator" and indicator and ("vergleich" not in (view or {}) or partner == indicator):
+            query["vergleich"] = ""  # the scatter partner follows the indicator unless chosen
+        if trigger == f"{P}-indikator" and indicator:
+            years = queries.years_for(package, indicator, level)
+            if years and str(year) not in map(str, years):
+                query["jahr"] = str(years[-1])
+        state, _ = vs.atlas_from_query(package, {k: v for k, v in query.items() if v})
+        clicked = None
+        if trigger in (f"{P}-karte-graph", f"{P}-rangfolge-graph", f"{P}-verteilung-graph",
+                       f"{P}-streuung-graph") and ctx.triggered[0]["prop_id"].endswith("clickData"):
+            clicked = _clicked_area(ctx.triggered[0]["value"])
+        if trigger == f"{P}-markieren" and mark:
+            clicked = mark if mark in package.areas.index else None
+            if clicked in state.selected:
+                clicked = None  # choosing an already marked area from the list keeps it marked
+        if clicked is not None and clicked in package.areas.index:
+            chosen = list(state.selected)
+            chosen = [a for a in chosen if a != clicked] if clicked in chosen else chosen + [clicked]
+            state = state.with_(selected=tuple(chosen))
+        if trigger == f"{P}-streuung-graph" and ctx.triggered[0]["prop_id"].endswith("selectedData"):
+            brushed = _brushed_areas(scatter_box)
+            state = state.with_(brushed=tuple(brushed or ()))
+        if trigger == f"{P}-aufheben":
+            state = state.with_(selected=(), brushed=())
+        if trigger == f"{P}-suche":
+            notices = dash.no_update
+    new_view = _view_query(package, state)
+    new_search = vs.to_search(vs.atlas_to_query(package, state))
+    if trigger == f"{P}-url":
+        new_search = search  # keep what the user typed or shared (notices explain any correction)
+    years = queries.years_for(package, state.indicator, state.level)
+    f = state.area_filter
+    return (
+        new_search if new_search != (search or "") else dash.no_update,
+        new_view if new_view != view else dash.no_update,
+        list(state.selected) if list(state.selected) != (selected or []) else dash.no_update,
+        notices,
+        indicator_options(package, state.level, search_text, keep=state.indicator),
+        state.indicator,
+        *(_year_slider_props(years)[k] for k in ("min", "max", "step", "marks")), state.year, str(state.year),
+        state.level,
+        _planning_options(package, state.level), list(f.planning_areas),
+        list(f.kinds), ["ja"] if f.only_ortsteilrat else [],
+        _area_options(package, state.level), list(f.areas),
+        state.classification, state.colors,
+        indicator_options(package, state.level, keep=state.partner), state.partner,
+        [{"label": "– Gebiet wählen –", "value": ""}] + _area_options(package, state.level), "",
+    )
+
+
+@callback(
+    *[Output(f"{P}-{c}-{part}", prop) for c in CHARTS
+      for part, prop in (("titel", "children"), ("aussage", "children"), ("graph", "figure"),
+                         ("tabelle", "children"), ("csv", "href"))],
+    Output(f"{P}-indikator-info", "children"),
+    Output(f"{P}-leer", "children"),
+    Output(f"{P}-diagramme", "hidden"),
+    Output(f"{P}-auswahl-text", "children"),
+    Input(f"{P}-ansicht", "data"),
+    State(f"{P}-auswahl", "data"),
+    prevent_initial_call=True,
+)
+def render_views(view, selected):
+    package = get_package()
+    state = _state_from_store(package, view, selected)
+    built = _views(package.fingerprint, tuple(sorted((view or {}).items())))
+    figures = _apply_selection(package, state, built)
+    out = []
+    for chart in CHARTS:
+        part = built[chart]
+        out += [part["title"], part["finding"], figures[chart], part["table"], part["href"]]
+    empty = notice(built["empty_text"], "info") if not built["has_values"] else None
+    return (*out, indicator_panel(package, state.indicator, state.year), empty, not built["has_values"],
+            _selection_summary(package, state))
+
+
+@callback(
+    Output(f"{P}-karte-graph", "figure", allow_duplicate=True),
+    Output(f"{P}-rangfolge-graph", "figure", allow_duplicate=True),
+    Output(f"{P}-verteilung-graph", "figure", allow_duplicate=True),
+    Output(f"{P}-streuung-graph", "figure", allow_duplicate=True),
+    Output(f"{P}-auswahl-text", "children", allow_duplicate=True),
+    Input(f"{P}-auswahl", "data"),
+    State(f"{P}-ansicht", "data"),
+    prevent_initial_call=True,
+)
+def highlight(selected, view):
+    """Marking only: small patches, the figures themselves stay in the browser."""
+    package = get_package()
+    state = _state_from_store(package, view, selected)
+    values = _highlight_values(package, state, list(state.selected))
+    karte, rank, dist, scatter = Patch(), Patch(), Patch(), Patch()
+    karte["data"][3]["locations"] = values["karte"]["locations"]
+    karte["data"][3]["z"] = values["karte"]["z"]
+    for key in ("lat", "lon", "text"):
+        karte["data"][4][key] = values["karte"][key]
+    rank["data"][0]["marker"]["line"] = values["rangfolge"][0]
+    rank["layout"]["yaxis"]["ticktext"] = values["rangfolge"][1]
+    for key, value in values["verteilung"].items():
+        dist["data"][2][key] = value
+    for key, value in values["streuung"].items():
+        scatter["data"][2][key] = value
+    return karte, rank, dist, scatter, _selection_summary(package, state)
+
+
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="play"),
+    Output(f"{P}-takt", "disabled"),
+    Output(f"{P}-jahr", "value", allow_duplicate=True),
+    Output(f"{P}-abspielen", "children"),
+    Input(f"{P}-abspielen", "n_clicks"),
+    Input(f"{P}-takt", "n_intervals"),
+    State(f"{P}-takt", "disabled"),
+    State(f"{P}-jahr", "value"),
+    State(f"{P}-jahr", "marks"),
+    State(f"{P}-jahr", "min"),
+    State(f"{P}-jahr", "max"),
+    State(f"{P}-jahr", "step"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="toggleControls"),
+    Output(f"{P}-steuerung", "is_open"),
+    Output(f"{P}-steuerung-knopf", "aria-expanded"),
+    Input(f"{P}-steuerung-knopf", "n_clicks"),
+    State(f"{P}-steuerung", "is_open"),
+    prevent_initial_call=True,
+)
