@@ -25,3 +25,22 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+/* Dash 4's dcc.Slider renders its thumb (role="slider") without an accessible name and has no
+   prop for one (axe: aria-input-field-name). A slider wrapped in an element with
+   data-slider-label="<id of a visible label>" gets aria-labelledby on its thumb(s), and
+   aria-valuetext so screen readers announce "2024", not a bare number. */
+(function () {
+  function label() {
+    document.querySelectorAll("[data-slider-label]").forEach(function (host) {
+      host.querySelectorAll('[role="slider"]').forEach(function (thumb) {
+        const wanted = host.getAttribute("data-slider-label");
+        if (thumb.getAttribute("aria-labelledby") !== wanted) { thumb.setAttribute("aria-labelledby", wanted); }
+        const now = thumb.getAttribute("aria-valuenow");
+        if (now && thumb.getAttribute("aria-valuetext") !== now) { thumb.setAttribute("aria-valuetext", now); }
+      });
+    });
+  }
+  new MutationObserver(label).observe(document.documentElement, {childList: true, subtree: true, attributes: true,
+                                                                 attributeFilter: ["aria-valuenow"]});
+})();
