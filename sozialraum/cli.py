@@ -39,6 +39,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gross(args: argparse.Namespace) -> int:
+    from .demo_large import generate
+
+    out = Path(args.out)
+    started = time.perf_counter()
+    try:
+        counts = generate(out, areas=args.areas, indicators=args.indicators, years=args.years,
+                          planning_areas=args.planning_areas, seed=args.seed)
+    except ValueError:
+        print("Ungültige Größe: Ortsteile, Indikatoren, Jahre und Planungsräume müssen mindestens 1 sein, "
+              "höchstens so viele Planungsräume wie Ortsteile und höchstens 35 Jahre.", file=sys.stderr)
+        return 2
+    print(f"Großes Test-Datenpaket geschrieben nach {out}")
+    print(f"  {counts['ortsteile']} Ortsteile in {args.planning_areas} Planungsräumen, "
+          f"{counts['indicators']} Indikatoren, {counts['years']} Jahre: {counts['observations']} Werte")
+    print(f"  erzeugt in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum",
                                      description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen.")
@@ -50,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("out", help="Zielordner")
     demo.add_argument("--seed", type=int, default=2024, help="Zufallsstartwert (Standard: 2024)")
     demo.set_defaults(func=cmd_demo)
+    gross = sub.add_parser("gross", help="Großes Test-Datenpaket für Last- und Speichertests erzeugen "
+                                         "(deterministisch)")
+    gross.add_argument("out", help="Zielordner")
+    gross.add_argument("--areas", type=int, default=5000, help="Zahl der Ortsteile (Standard: 5000)")
+    gross.add_argument("--indicators", type=int, default=40, help="Zahl der Indikatoren (Standard: 40)")
+    gross.add_argument("--years", type=int, default=15, help="Zahl der Jahre bis 2024 (Standard: 15)")
+    gross.add_argument("--planning-areas", type=int, default=100, help="Zahl der Planungsräume (Standard: 100)")
+    gross.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard: 1)")
+    gross.set_defaults(func=cmd_gross)
     return parser
 
 
