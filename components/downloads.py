@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from flask import Flask, Response, request
 
-from sozialraum import atlas, queries, viewstate
+from sozialraum import atlas, queries, trends, viewstate
 from sozialraum.formatting import csv_number
 from sozialraum.schema import AREA_LEVELS, DIRECTION_LABELS
 
@@ -32,6 +32,14 @@ ATLAS_CHARTS = ("karte", "rangfolge", "verteilung", "streuung")
 def atlas_href(view_query: dict[str, str], chart: str) -> str:
     """The CSV of one atlas chart: the view's own query plus the chart's name."""
     return f"{ATLAS_HREF}?{urlencode({**view_query, 'diagramm': chart}, safe=',')}"
+
+
+TIME_HREF = "/download/zeitvergleich.csv"
+TIME_PARTS = ("verlauf", "veraenderung", "paar")
+
+
+def time_href(view_query: dict[str, str], part: str) -> str:
+    return f"{TIME_HREF}?{urlencode({**view_query, 'teil': part}, safe=',')}"
 
 
 KEY_FIGURES_HREF = "/download/kennzahlen.csv"
@@ -112,7 +120,31 @@ def _atlas() -> Response:
     return _csv(frame, f"atlas_{chart}_{state.indicator}_{state.year}.csv")
 
 
+def _time() -> Response:
+    package = get_package()
+    query = {k: v for k, v in request.args.items()}
+    part = query.pop("teil", "verlauf")
+    if part not in TIME_PARTS:
+        return _bad(f"Unbekannter Teil „{part[:30]}“.")
+    state, notices = viewstate.time_from_query(package, query)
+    if notices:
+        return _bad("\n".join(notices))
+    if part == "verlauf":
+        frame = trends.lines_csv(package, state.indicators, state.areas, state.mode, state.base_year)
+    elif part == "veraenderung":
+        first = state.indicators[0]
+        table = trends.change_table(package, first, state.level, state.year_a, state.year_b)
+        table = trends.sort_change_table(table, state.sort, state.descending)
+        frame = trends.change_csv(package, first, table, state.year_a, state.year_b)
+    else:
+        year = max(viewstate.time_years(package, state.indicators, state.level))
+        pair = trends.pair_frame(package, state.theme, state.level, *state.pair, year)
+        frame = trends.pair_csv(package, pair, *state.pair)
+    return _csv(frame, f"zeitvergleich_{part}.csv")
+
+
 def register(server: Flask) -> None:
+    server.add_url_rule(TIME_HREF, "download_time", _time)
     server.add_url_rule(ATLAS_HREF, "download_atlas", _atlas)
     server.add_url_rule("/download/werte.csv", "download_values", _values)
     server.add_url_rule(KEY_FIGURES_HREF, "download_key_figures", _key_figures)

@@ -14,6 +14,7 @@ from . import queries
 from .atlas import CLASSIFICATIONS, COLOR_MODES, DEFAULT_CLASSIFICATION, AreaFilter, AtlasState, parent_level
 from .package import DataPackage
 from .schema import AREA_KINDS, LEVEL_LABELS
+from .trends import SORT_KEYS
 
 MAX_ITEMS = 200        # more areas than this in one parameter is not a view anybody shares
 MAX_ECHO = 40          # how much of a bad value a notice repeats
@@ -234,6 +235,8 @@ class TimeState:
     highlighted: str | None = None    # a row of the change table / a line
     theme: str | None = None          # pair comparison and similar areas
     pair: tuple[str, ...] = ()        # two areas side by side
+    sort: str = "veraenderung"        # change table column (trends.SORT_KEYS)
+    descending: bool = True
 
     def with_(self, **changes) -> "TimeState":
         return replace(self, **changes)
@@ -292,9 +295,17 @@ def time_from_query(package: DataPackage, query: dict[str, str]) -> tuple[TimeSt
     pair = read.areas(query.get("paar"), level_ids, "dem Gebietsvergleich")[:2]
     if len(pair) < 2:
         pair = (tuple(areas) + tuple(a for a in level_ids if a not in areas))[:2]
+    sort, descending = "veraenderung", True
+    if query.get("sortierung"):
+        key, _, direction = query["sortierung"].partition("-")
+        if key in SORT_KEYS and direction in ("", "auf", "ab"):
+            sort, descending = key, direction != "auf"
+        else:
+            read.notices.append(f"Unbekannte Sortierung „{_echo(query['sortierung'])}“; sortiert wird nach "
+                                "der Veränderung.")
     return TimeState(indicators=tuple(indicators), level=level, areas=tuple(areas), mode=mode,
                      base_year=base, year_a=year_a, year_b=year_b, highlighted=highlighted,
-                     theme=theme, pair=tuple(pair)), read.notices
+                     theme=theme, pair=tuple(pair), sort=sort, descending=descending), read.notices
 
 
 def time_to_query(package: DataPackage, state: TimeState) -> dict[str, str]:
@@ -310,6 +321,8 @@ def time_to_query(package: DataPackage, state: TimeState) -> dict[str, str]:
         "markiert": slugs(package, [state.highlighted]) if state.highlighted else "",
         "thema": state.theme or "",
         "paar": slugs(package, state.pair),
+        "sortierung": "" if (state.sort, state.descending) == ("veraenderung", True)
+        else f"{state.sort}-{'ab' if state.descending else 'auf'}",
     }
     return {k: v for k, v in params.items() if v}
 
