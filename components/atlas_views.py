@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from sozialraum import formatting as fmt
@@ -80,70 +79,88 @@ def legend_note(direction: str, mode: str) -> str:
 
 
 # ---- map -----------------------------------------------------------------------------------
+# Figures are built as plain dicts (plotly's JSON): the graph_objects classes validate and
+# deep-copy every property, which cost ~100 ms per view here; the dicts cost a few ms.
 
 def _subset(geojson: dict, area_ids) -> dict:
     wanted = set(area_ids)
     return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
 
 
+def _columns(*columns) -> list[list]:
+    """customdata rows from parallel columns."""
+    return [list(row) for row in zip(*columns)]
+
+
+def _layout(**overrides) -> dict:
+    return base_layout(**overrides)
+
+
+def _stamp_annotation(package: DataPackage) -> list[dict]:
+    stamp = demo_stamp(package)
+    if not stamp:
+        return []
+    return [{"text": stamp, "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "top",
+             "showarrow": False, "font": {"size": 12, "color": "#5c4400"}, "bgcolor": "#fff3cd", "borderpad": 3}]
+
+
 def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, level: str, edges: np.ndarray,
-              classes: np.ndarray, colors: list[str], labels: list[str], height: int = 520) -> go.Figure:
+              classes: np.ndarray, colors: list[str], labels: list[str], height: int = 520) -> dict:
     """Traces: 0 classes, 1 suppressed, 2 missing, 3 highlight outline, 4 highlight labels."""
     geojson = package.geojson[level]
     shown = table["value"].notna().to_numpy()
     values = table[shown]
-    texts = [queries.format_value(package, indicator_id, v) for v in values["value"]]
+    fv = queries.formatter(package, indicator_id)
+    texts = [fv(v) for v in values["value"]]
     n = max(len(colors), 1)
-    figure = go.Figure()
-    figure.add_trace(go.Choropleth(
-        geojson=_subset(geojson, values["area_id"]), featureidkey="id", locations=values["area_id"],
-        z=classes[shown], zmin=-0.5, zmax=n - 0.5, colorscale=stepped_scale(colors or ["#999999"]),
-        customdata=np.column_stack([values["area_id"], values["name"], texts,
-                                    [labels[c] if 0 <= c < len(labels) else "" for c in classes[shown]]])
-        if len(values) else None,
-        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Klasse: %{customdata[3]}<extra></extra>",
-        marker={"line": {"color": "white", "width": 0.8}},
-        colorbar={"title": {"text": str(package.indicators.at[indicator_id, "unit"]), "side": "top"},
-                  "tickvals": list(range(len(labels))), "ticktext": labels, "thickness": 14, "len": 0.85,
-                  "x": 1.0, "xanchor": "left"},
-        showscale=bool(len(labels)), name="Klassen", showlegend=False,
-    ))
+    class_names = [labels[c] if 0 <= c < len(labels) else "" for c in classes[shown]]
+    traces = [{
+        "type": "choropleth", "geojson": _subset(geojson, values["area_id"]), "featureidkey": "id",
+        "locations": values["area_id"].tolist(), "z": [int(c) for c in classes[shown]],
+        "zmin": -0.5, "zmax": n - 0.5, "colorscale": stepped_scale(colors or ["#999999"]),
+        "customdata": _columns(values["area_id"], values["name"], texts, class_names),
+        "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Klasse: %{customdata[3]}<extra></extra>",
+        "marker": {"line": {"color": "white", "width": 0.8}},
+        "colorbar": {"title": {"text": str(package.indicators.at[indicator_id, "unit"]), "side": "top"},
+                     "tickvals": list(range(len(labels))), "ticktext": labels, "thickness": 14, "len": 0.85,
+                     "x": 1.0, "xanchor": "left"},
+        "showscale": bool(len(labels)), "name": "Klassen", "showlegend": False,
+    }]
     for flag, fill, name, text in ((True, SUPPRESSED_FILL, f"{fmt.SUPPRESSED} geheimgehalten",
                                     "geheimgehalten (zu kleine Fallzahl)"),
                                    (False, MISSING_FILL, f"{fmt.MISSING} keine Angabe", "keine Angabe")):
         rows = table[table["value"].isna() & (table["suppressed"] == flag)]
-        figure.add_trace(go.Choropleth(
-            geojson=_subset(geojson, rows["area_id"]), featureidkey="id", locations=rows["area_id"],
-            z=[0] * len(rows), colorscale=[[0, fill], [1, fill]], showscale=False,
-            customdata=np.column_stack([rows["area_id"], rows["name"], [text] * len(rows)]) if len(rows) else None,
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
-            marker={"line": {"color": "#495057", "width": 1}}, name=name, showlegend=len(rows) > 0,
-        ))
-    figure.add_trace(go.Choropleth(
-        geojson=geojson, featureidkey="id", locations=[], z=[], showscale=False,
-        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        marker={"line": {"color": HIGHLIGHT, "width": 3}}, hoverinfo="skip", name="markiert", showlegend=False,
-    ))
-    figure.add_trace(go.Scattergeo(lat=[], lon=[], text=[], mode="markers+text", textposition="top center",
-                                   marker={"size": 7, "color": HIGHLIGHT, "symbol": "diamond"},
-                                   textfont={"size": 13, "color": HIGHLIGHT}, hoverinfo="skip",
-                                   name="markiert", showlegend=False))
-    stamp = demo_stamp(package)
-    if stamp:
-        figure.add_annotation(text=stamp, xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top",
-                              showarrow=False, font={"size": 12, "color": "#5c4400"}, bgcolor="#fff3cd",
-                              borderpad=3)
-    figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(**base_layout(height=height, dragmode=False, clickmode="event",
-                                       legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0},
-                                       geo={"bgcolor": "white"}, uirevision=level))
-    return figure
+        traces.append({
+            "type": "choropleth", "geojson": _subset(geojson, rows["area_id"]), "featureidkey": "id",
+            "locations": rows["area_id"].tolist(), "z": [0] * len(rows),
+            "colorscale": [[0, fill], [1, fill]], "showscale": False,
+            "customdata": _columns(rows["area_id"], rows["name"], [text] * len(rows)),
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+            "marker": {"line": {"color": "#495057", "width": 1}}, "name": name, "showlegend": len(rows) > 0,
+        })
+    traces.append({
+        "type": "choropleth", "geojson": {"type": "FeatureCollection", "features": []}, "featureidkey": "id",
+        "locations": [], "z": [], "showscale": False, "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        "marker": {"line": {"color": HIGHLIGHT, "width": 3}}, "hoverinfo": "skip", "name": "markiert",
+        "showlegend": False,
+    })
+    traces.append({"type": "scattergeo", "lat": [], "lon": [], "text": [], "mode": "markers+text",
+                   "textposition": "top center", "marker": {"size": 7, "color": HIGHLIGHT, "symbol": "diamond"},
+                   "textfont": {"size": 13, "color": HIGHLIGHT}, "hoverinfo": "skip", "name": "markiert",
+                   "showlegend": False})
+    layout = _layout(height=height, dragmode=False, clickmode="event",
+                     legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0},
+                     geo={"bgcolor": "white", "fitbounds": "locations", "visible": False,
+                          "projection": {"type": "mercator"}},
+                     uirevision=level, annotations=_stamp_annotation(package))
+    return {"data": traces, "layout": layout}
 
 
 def map_highlight(package: DataPackage, level: str, selected: list[str]) -> dict:
-    """Patch values for traces 3 and 4 of `class_map`."""
+    """Patch values for traces 3 and 4 of `class_map` (trace 3 carries only the marked polygons)."""
     areas = package.areas.reindex(selected)
     return {"locations": list(selected), "z": [0] * len(selected),
+            "geojson": _subset(package.geojson[level], selected),
             "lat": areas["lat"].tolist(), "lon": areas["lon"].tolist(), "text": areas["name"].tolist()}
 
 
@@ -159,39 +176,49 @@ def ranking_rows(table: pd.DataFrame, selected: list[str]) -> tuple[pd.DataFrame
     return table[table["area_id"].isin(keep)], True
 
 
+def _reference_line(package: DataPackage, indicator_id: str, year: int) -> tuple[list, list]:
+    """The city value as a dashed vertical line with its label (shapes, annotations)."""
+    city, hidden = queries.city_value(package, indicator_id, year)
+    if not np.isfinite(city):
+        return [], []
+    shape = {"type": "line", "xref": "x", "yref": "paper", "x0": city, "x1": city, "y0": 0, "y1": 1,
+             "line": {"color": "#212529", "width": 2, "dash": "dash"}}
+    note = {"x": city, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+            "text": f"Stadt {queries.format_value(package, indicator_id, city, hidden)}", "font": {"size": 12}}
+    return [shape], [note]
+
+
+def _rank_labels(rows: pd.DataFrame) -> list[str]:
+    return [f"{r} {n}" if pd.notna(r) else n for r, n in zip(rows["rank"], rows["name"])]
+
+
 def ranking(package: DataPackage, indicator_id: str, table: pd.DataFrame, year: int, classes: np.ndarray,
-            colors: list[str], selected: list[str]) -> go.Figure:
+            colors: list[str], selected: list[str]) -> dict:
     """Horizontal bars, highest on top, in the map's class colours; the city value as a line.
     Areas without a value are listed at the bottom with "·" or "–". Trace 0 = bars."""
     rows, _ = ranking_rows(table, selected)
-    index = rows.index.to_numpy()
     class_of = dict(zip(table.index, classes))
-    bar_colors = [colors[class_of[i]] if class_of[i] >= 0 and colors else SUPPRESSED_FILL for i in index]
-    texts = [fmt.SUPPRESSED if s else queries.format_value(package, indicator_id, v)
-             for v, s in zip(rows["value"], rows["suppressed"])]
-    labels = [f"{r} {n}" if pd.notna(r) else n for r, n in zip(rows["rank"], rows["name"])]
-    figure = go.Figure(go.Bar(
-        x=rows["value"].fillna(0), y=labels, orientation="h", text=texts, textposition="outside",
-        cliponaxis=False, marker={"color": bar_colors, "line": _bar_lines(rows, selected)},
-        customdata=np.column_stack([rows["area_id"], rows["name"], texts]) if len(rows) else None,
-        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>", name="Gebiete",
-    ))
-    city, hidden = queries.city_value(package, indicator_id, year)
-    if np.isfinite(city):
-        figure.add_vline(x=city, line={"color": "#212529", "width": 2, "dash": "dash"})
-        figure.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                              text=f"Stadt {queries.format_value(package, indicator_id, city, hidden)}",
-                              font={"size": 12})
-    height = max(260, 22 * len(rows) + 70)
-    figure.update_layout(**base_layout(
-        height=height, bargap=0.25, showlegend=False, clickmode="event",
-        margin={"l": 8, "r": 60, "t": 28, "b": 8},
+    bar_colors = [colors[class_of[i]] if class_of[i] >= 0 and colors else SUPPRESSED_FILL for i in rows.index]
+    fv = queries.formatter(package, indicator_id)
+    texts = [fv(v, s) for v, s in zip(rows["value"], rows["suppressed"])]
+    labels = _rank_labels(rows)
+    shapes, notes = _reference_line(package, indicator_id, year)
+    trace = {
+        "type": "bar", "x": rows["value"].fillna(0).tolist(), "y": labels, "orientation": "h", "text": texts,
+        "textposition": "outside", "cliponaxis": False,
+        "marker": {"color": bar_colors, "line": _bar_lines(rows, selected)},
+        "customdata": _columns(rows["area_id"], rows["name"], texts),
+        "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>", "name": "Gebiete",
+    }
+    layout = _layout(
+        height=max(260, 22 * len(rows) + 70), bargap=0.25, showlegend=False, clickmode="event",
+        margin={"l": 8, "r": 60, "t": 28, "b": 8}, shapes=shapes, annotations=notes,
         yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 12},
                "ticktext": _ranking_ticks(rows, labels, selected), "tickvals": labels},
         xaxis={"title": {"text": str(package.indicators.at[indicator_id, "unit"])}, "automargin": True,
                "rangemode": "tozero", "separatethousands": True},
-    ))
-    return figure
+    )
+    return {"data": [trace], "layout": layout}
 
 
 def _bar_lines(rows: pd.DataFrame, selected: list[str]) -> dict:
@@ -205,8 +232,7 @@ def _ranking_ticks(rows: pd.DataFrame, labels: list[str], selected: list[str]) -
 
 
 def ranking_highlight(rows: pd.DataFrame, selected: list[str]) -> tuple[dict, list[str]]:
-    labels = [f"{r} {n}" if pd.notna(r) else n for r, n in zip(rows["rank"], rows["name"])]
-    return _bar_lines(rows, selected), _ranking_ticks(rows, labels, selected)
+    return _bar_lines(rows, selected), _ranking_ticks(rows, _rank_labels(rows), selected)
 
 
 # ---- distribution --------------------------------------------------------------------------
@@ -216,36 +242,33 @@ def _jitter(n: int) -> np.ndarray:
     return (np.arange(n) * 0.618034 % 1.0 - 0.5) * 0.5
 
 
-def distribution(package: DataPackage, indicator_id: str, table: pd.DataFrame, year: int) -> go.Figure:
+def distribution(package: DataPackage, indicator_id: str, table: pd.DataFrame, year: int) -> dict:
     """Box plus every area as a point. Traces: 0 box, 1 points, 2 markings (selected areas)."""
     valued = table[table["value"].notna()]
-    texts = [queries.format_value(package, indicator_id, v) for v in valued["value"]]
-    figure = go.Figure()
-    figure.add_trace(go.Box(x=valued["value"], y=[0] * len(valued), orientation="h", boxpoints=False,
-                            fillcolor="rgba(31,78,121,0.12)", line={"color": "#1f4e79"}, hoverinfo="skip",
-                            name="Verteilung", width=0.9))
-    figure.add_trace(go.Scatter(
-        x=valued["value"], y=_jitter(len(valued)), mode="markers",
-        marker={"size": 9, "color": "rgba(31,78,121,0.55)", "line": {"color": "white", "width": 0.5}},
-        customdata=np.column_stack([valued["area_id"], valued["name"], texts]) if len(valued) else None,
-        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>", name="Gebiete",
-    ))
-    figure.add_trace(go.Scatter(x=[], y=[], mode="markers+text", textposition="top center",
-                                marker={"size": 14, "color": HIGHLIGHT, "symbol": "diamond"},
-                                textfont={"size": 12}, hoverinfo="skip", name="markiert"))
-    city, hidden = queries.city_value(package, indicator_id, year)
-    if np.isfinite(city):
-        figure.add_vline(x=city, line={"color": "#212529", "width": 2, "dash": "dash"})
-        figure.add_annotation(x=city, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                              text=f"Stadt {queries.format_value(package, indicator_id, city, hidden)}",
-                              font={"size": 12})
-    figure.update_layout(**base_layout(
+    fv = queries.formatter(package, indicator_id)
+    texts = [fv(v) for v in valued["value"]]
+    values = valued["value"].tolist()
+    shapes, notes = _reference_line(package, indicator_id, year)
+    traces = [
+        {"type": "box", "x": values, "y": [0] * len(values), "orientation": "h", "boxpoints": False,
+         "fillcolor": "rgba(31,78,121,0.12)", "line": {"color": "#1f4e79"}, "hoverinfo": "skip",
+         "name": "Verteilung", "width": 0.9},
+        {"type": "scatter", "x": values, "y": _jitter(len(values)).tolist(), "mode": "markers",
+         "marker": {"size": 9, "color": "rgba(31,78,121,0.55)", "line": {"color": "white", "width": 0.5}},
+         "customdata": _columns(valued["area_id"], valued["name"], texts),
+         "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>", "name": "Gebiete"},
+        {"type": "scatter", "x": [], "y": [], "text": [], "mode": "markers+text", "textposition": "top center",
+         "marker": {"size": 14, "color": HIGHLIGHT, "symbol": "diamond"}, "textfont": {"size": 12},
+         "hoverinfo": "skip", "name": "markiert"},
+    ]
+    layout = _layout(
         height=240, showlegend=False, clickmode="event", margin={"l": 8, "r": 8, "t": 28, "b": 8},
+        shapes=shapes, annotations=notes,
         yaxis={"visible": False, "range": [-0.7, 0.7], "fixedrange": True},
         xaxis={"title": {"text": str(package.indicators.at[indicator_id, "unit"])}, "separatethousands": True,
                "automargin": True},
-    ))
-    return figure
+    )
+    return {"data": traces, "layout": layout}
 
 
 def distribution_highlight(table: pd.DataFrame, selected: list[str]) -> dict:
@@ -259,50 +282,48 @@ def distribution_highlight(table: pd.DataFrame, selected: list[str]) -> dict:
 # ---- scatter -------------------------------------------------------------------------------
 
 def scatter(package: DataPackage, frame: pd.DataFrame, x_indicator: str, y_indicator: str, year: int,
-            brushed: list[str]) -> go.Figure:
+            brushed: list[str]) -> dict:
     """Bubbles sized by residents. Traces: 0 areas, 1 city, 2 markings. Box/lasso select filters."""
     both = frame.dropna(subset=["x", "y"]).reset_index(drop=True)
     meta_x, meta_y = package.indicators.loc[x_indicator], package.indicators.loc[y_indicator]
-    fx = [queries.format_value(package, x_indicator, v) for v in both["x"]]
-    fy = [queries.format_value(package, y_indicator, v) for v in both["y"]]
+    fx, fy = queries.formatter(package, x_indicator), queries.formatter(package, y_indicator)
+    x_texts, y_texts = [fx(v) for v in both["x"]], [fy(v) for v in both["y"]]
     people = [fmt.number(v) for v in both["population"]]
-    size_max = float(np.nanmax(both["population"])) if len(both) and np.isfinite(both["population"]).any() else 1.0
-    figure = go.Figure()
-    selected_points = [i for i, a in enumerate(both["area_id"]) if a in set(brushed)] if brushed else None
-    figure.add_trace(go.Scatter(
-        x=both["x"], y=both["y"], mode="markers",
-        marker={"size": both["population"].fillna(0), "sizemode": "area", "sizemin": 4,
-                "sizeref": 2.0 * size_max / 40 ** 2, "color": "rgba(31,78,121,0.6)",
-                "line": {"color": "white", "width": 0.8}},
-        selectedpoints=selected_points, selected={"marker": {"opacity": 1}},
-        unselected={"marker": {"opacity": 0.25}},
-        customdata=np.column_stack([both["area_id"], both["name"], fx, fy, people]) if len(both) else None,
-        hovertemplate=(f"<b>%{{customdata[1]}}</b><br>{meta_x['short_name']}: %{{customdata[2]}}<br>"
-                       f"{meta_y['short_name']}: %{{customdata[3]}}<br>Einwohner: %{{customdata[4]}}<extra></extra>"),
-        name="Gebiete",
-    ))
+    sizes = both["population"].fillna(0)
+    size_max = float(sizes.max()) if len(sizes) and sizes.max() > 0 else 1.0
+    chosen = set(brushed)
+    areas = {
+        "type": "scatter", "x": both["x"].tolist(), "y": both["y"].tolist(), "mode": "markers",
+        "marker": {"size": sizes.tolist(), "sizemode": "area", "sizemin": 4, "sizeref": 2.0 * size_max / 40 ** 2,
+                   "color": "rgba(31,78,121,0.6)", "line": {"color": "white", "width": 0.8}},
+        "selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 0.25}},
+        "customdata": _columns(both["area_id"], both["name"], x_texts, y_texts, people),
+        "hovertemplate": (f"<b>%{{customdata[1]}}</b><br>{meta_x['short_name']}: %{{customdata[2]}}<br>"
+                          f"{meta_y['short_name']}: %{{customdata[3]}}<br>Einwohner: %{{customdata[4]}}<extra></extra>"),
+        "name": "Gebiete",
+    }
+    if chosen:
+        areas["selectedpoints"] = [i for i, a in enumerate(both["area_id"]) if a in chosen]
     city_x, _ = queries.city_value(package, x_indicator, year)
     city_y, _ = queries.city_value(package, y_indicator, year)
-    figure.add_trace(go.Scatter(
-        x=[city_x] if np.isfinite(city_x) and np.isfinite(city_y) else [],
-        y=[city_y] if np.isfinite(city_x) and np.isfinite(city_y) else [],
-        mode="markers+text", text=["Stadt"], textposition="bottom right",
-        marker={"symbol": "x-thin", "size": 14, "line": {"width": 3, "color": "#b35900"}},
-        hovertemplate=f"<b>Stadt {package.city}</b><extra></extra>", name="Stadt",
-    ))
-    figure.add_trace(go.Scatter(x=[], y=[], mode="markers+text", textposition="top center",
-                                marker={"size": 12, "color": "rgba(0,0,0,0)", "symbol": "circle",
-                                        "line": {"color": HIGHLIGHT, "width": 3}},
-                                textfont={"size": 12}, hoverinfo="skip", name="markiert"))
-    figure.update_layout(**base_layout(
+    has_city = bool(np.isfinite(city_x) and np.isfinite(city_y))
+    city = {"type": "scatter", "x": [city_x] if has_city else [], "y": [city_y] if has_city else [],
+            "mode": "markers+text", "text": ["Stadt"], "textposition": "bottom right",
+            "marker": {"symbol": "x-thin", "size": 14, "line": {"width": 3, "color": "#b35900"}},
+            "hovertemplate": f"<b>Stadt {package.city}</b><extra></extra>", "name": "Stadt"}
+    marks = {"type": "scatter", "x": [], "y": [], "text": [], "mode": "markers+text", "textposition": "top center",
+             "marker": {"size": 12, "color": "rgba(0,0,0,0)", "symbol": "circle",
+                        "line": {"color": HIGHLIGHT, "width": 3}},
+             "textfont": {"size": 12}, "hoverinfo": "skip", "name": "markiert"}
+    layout = _layout(
         height=440, showlegend=False, dragmode="select", clickmode="event+select",
         margin={"l": 8, "r": 8, "t": 8, "b": 8}, uirevision=f"{x_indicator}/{y_indicator}",
         xaxis={"title": {"text": f"{meta_x['short_name']} ({meta_x['unit']})"}, "automargin": True,
                "separatethousands": True, "zeroline": False},
         yaxis={"title": {"text": f"{meta_y['short_name']} ({meta_y['unit']})"}, "automargin": True,
                "separatethousands": True, "zeroline": False},
-    ))
-    return figure
+    )
+    return {"data": [areas, city, marks], "layout": layout}
 
 
 def scatter_highlight(frame: pd.DataFrame, selected: list[str]) -> dict:

@@ -100,7 +100,7 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
     out["karte"] = {
         "title": map_title,
         "finding": atlas.ranking_finding(package, ind, year, table, level),
-        "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels).to_plotly_json(),
+        "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels),
         "table": values_table(map_title),
         "href": atlas_href(query, "karte"),
     }
@@ -110,7 +110,7 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
         "title": rank_title,
         "finding": atlas.ranking_finding(package, ind, year, table, level)
         + (f" Gezeigt werden die {views.RANKING_LIMIT // 2} höchsten und niedrigsten Werte." if cut else ""),
-        "figure": views.ranking(package, ind, table, year, classes, colors, selected).to_plotly_json(),
+        "figure": views.ranking(package, ind, table, year, classes, colors, selected),
         "table": values_table(rank_title),
         "href": atlas_href(query, "rangfolge"),
     }
@@ -118,7 +118,7 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
     out["verteilung"] = {
         "title": dist_title,
         "finding": atlas.distribution_finding(package, ind, table),
-        "figure": views.distribution(package, ind, table, year).to_plotly_json(),
+        "figure": views.distribution(package, ind, table, year),
         "table": values_table(dist_title),
         "href": atlas_href(query, "verteilung"),
     }
@@ -138,7 +138,7 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
     out["streuung"] = {
         "title": scatter_title,
         "finding": atlas.scatter_finding(package, scatter, ind, partner),
-        "figure": views.scatter(package, scatter, ind, partner, year, list(state.brushed)).to_plotly_json(),
+        "figure": views.scatter(package, scatter, ind, partner, year, list(state.brushed)),
         "table": data_table([LEVEL_LABELS[level], f"{meta['short_name']} ({meta['unit']})",
                              f"{pmeta['short_name']} ({pmeta['unit']})", "Einwohner"],
                             scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True]),
@@ -151,10 +151,15 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
 def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict) -> dict:
     """Mark the selected areas in freshly built figures (the cached ones carry no marking)."""
     selected = [a for a in state.selected]
-    figures = {c: built[c]["figure"] for c in CHARTS}
+    # shallow copies: the cached figures must not be changed (an in-memory cache would keep the marking)
+    figures = {c: {"data": [dict(t) for t in built[c]["figure"]["data"]], "layout": dict(built[c]["figure"]["layout"])}
+               for c in CHARTS}
+    figures["rangfolge"]["layout"]["yaxis"] = dict(figures["rangfolge"]["layout"]["yaxis"])
+    figures["rangfolge"]["data"][0]["marker"] = dict(figures["rangfolge"]["data"][0]["marker"])
     patches = _highlight_values(package, state, selected)
     karte = figures["karte"]
-    karte["data"][3].update(locations=patches["karte"]["locations"], z=patches["karte"]["z"])
+    karte["data"][3].update(locations=patches["karte"]["locations"], z=patches["karte"]["z"],
+                            geojson=patches["karte"]["geojson"])
     karte["data"][4].update(lat=patches["karte"]["lat"], lon=patches["karte"]["lon"], text=patches["karte"]["text"])
     rank = figures["rangfolge"]
     rank["data"][0]["marker"]["line"] = patches["rangfolge"][0]
@@ -541,8 +546,8 @@ def highlight(selected, view):
     state = _state_from_store(package, view, selected)
     values = _highlight_values(package, state, list(state.selected))
     karte, rank, dist, scatter = Patch(), Patch(), Patch(), Patch()
-    karte["data"][3]["locations"] = values["karte"]["locations"]
-    karte["data"][3]["z"] = values["karte"]["z"]
+    for key in ("locations", "z", "geojson"):
+        karte["data"][3][key] = values["karte"][key]
     for key in ("lat", "lon", "text"):
         karte["data"][4][key] = values["karte"][key]
     rank["data"][0]["marker"]["line"] = values["rangfolge"][0]

@@ -154,7 +154,15 @@ def class_edges(values, method: str = DEFAULT_CLASSIFICATION, k: int = DEFAULT_C
     else:
         edges = np.quantile(x, np.linspace(0, 1, k + 1))
     edges[0], edges[-1] = low, high
-    return np.unique(edges)
+    # drop repeated edges (ties; quantiles of tied values differ only by rounding noise)
+    keep = np.concatenate([[True], np.diff(edges) > 1e-9 * (high - low)])
+    unique = edges[keep]
+    unique[-1] = high
+    if len(edges) >= 3 and edges[-2] == edges[-1] and len(unique) >= 2:
+        # a top class holding only the maximum (one outlier area, as Jenks finds it) stays a class:
+        # the last interval [max, max] is closed, see assign_classes
+        unique = np.append(unique, unique[-1])
+    return unique
 
 
 def assign_classes(values, edges: np.ndarray) -> np.ndarray:
@@ -177,6 +185,9 @@ def class_labels(edges: np.ndarray, decimals: int, unit: str | None) -> list[str
     labels = []
     for index in range(len(edges) - 1):
         low, high = fmt.number(edges[index], decimals), fmt.value(edges[index + 1], decimals, unit)
+        if edges[index] == edges[index + 1]:
+            labels.append(fmt.value(edges[index], decimals, unit))
+            continue
         word = "bis" if index == len(edges) - 2 else "bis unter"
         labels.append(f"{low} {word} {high}")
     return labels
@@ -191,12 +202,6 @@ def area_values(package: DataPackage, indicator_id: str, year: int, level: str,
     table = queries.values(package, indicator_id, year, level)
     if area_ids is not None:
         table = table[table["area_id"].isin(set(map(str, area_ids)))].reset_index(drop=True)
-    areas = package.areas
-    parents = areas["parent_id"].reindex(table["area_id"]).to_numpy()
-    table["parent"] = [str(areas.at[p, "name"]) if isinstance(p, str) and p in areas.index else ""
-                       for p in parents]
-    kinds = areas["kind"].reindex(table["area_id"]).to_numpy()
-    table["kind"] = [AREA_KIND_LABELS.get(k, "") if isinstance(k, str) else "" for k in kinds]
     table["rank"] = table["value"].rank(method="min", ascending=False).astype("Int64")
     return table
 
@@ -221,8 +226,9 @@ def population(package: DataPackage, year: int, area_ids) -> pd.Series:
     fallback = package.areas["population"].reindex(ids).astype("float64")
     if "einwohner" not in package.indicators.index:
         return fallback
-    obs = package.observations
-    rows = obs[(obs["indicator_id"] == "einwohner") & (obs["year"] == year) & obs["area_id"].isin(ids)]
+    rows = package.cell_rows("einwohner", year, str(package.areas.at[ids[0], "level"])) if ids else None
+    if rows is None or rows.empty:
+        return fallback
     counted = rows.set_index(rows["area_id"].astype(str))["value"].astype("float64")
     return counted.reindex(ids).fillna(fallback)
 

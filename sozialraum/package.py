@@ -13,6 +13,7 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,57 @@ class DataPackage:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.observations["year"].dropna().unique())
+
+    @cached_property
+    def cells(self) -> dict[tuple[str, int, str], Any]:
+        """(indicator_id, year, level) -> row positions in `observations`. Every view asks for
+        one such slice; looking it up beats scanning all rows (28 k in Erfurt, millions in a
+        big city). Built on first use, once per process (a frozen dataclass still has a
+        __dict__, which cached_property writes to directly)."""
+        obs = self.observations
+        groups = obs.groupby([obs["indicator_id"].astype(str), obs["year"].astype(int), obs["level"].astype(str)],
+                             sort=False, observed=True).indices
+        return {(str(i), int(y), str(lv)): pos for (i, y, lv), pos in groups.items()}
+
+    @cached_property
+    def area_frames(self) -> dict[str, pd.DataFrame]:
+        """level -> area_id, name, slug, parent (name of the parent area), kind (German label),
+        in areas.csv order: the skeleton every per-area view fills with values."""
+        from .schema import AREA_KIND_LABELS
+
+        areas = self.areas
+        names = areas["name"].astype(str)
+        out = {}
+        for level in self.levels:
+            part = areas[areas["level"] == level]
+            out[level] = pd.DataFrame({
+                "area_id": part.index.astype(str),
+                "name": part["name"].astype(str).to_numpy(),
+                "slug": part["slug"].astype(str).to_numpy(),
+                "parent": part["parent_id"].map(names).fillna("").astype(str).to_numpy(),
+                "kind": part["kind"].map(AREA_KIND_LABELS).fillna("").astype(str).to_numpy(),
+            })
+        return out
+
+    @cached_property
+    def coverage(self) -> dict[tuple[str, str], list[int]]:
+        """(indicator_id, level) -> years with at least one value or suppressed cell."""
+        obs = self.observations
+        shown = obs[obs["value"].notna() | obs["suppressed"]]
+        groups = shown.groupby([shown["indicator_id"].astype(str), shown["level"].astype(str)],
+                               observed=True)["year"].unique()
+        return {key: sorted(int(y) for y in years) for key, years in groups.items()}
+
+    @cached_property
+    def area_lookup(self) -> dict[str, str]:
+        """slug or area id -> area id (URLs name areas by slug; ids are accepted too)."""
+        lookup = {str(a): str(a) for a in self.areas.index}
+        lookup.update({str(s): str(a) for a, s in self.areas["slug"].items()})
+        return lookup
+
+    def cell_rows(self, indicator_id: str, year: int, level: str) -> pd.DataFrame:
+        positions = self.cells.get((indicator_id, int(year), level))
+        return self.observations.iloc[positions] if positions is not None else self.observations.iloc[0:0]
 
 
 def _threshold(meta: dict[str, Any]) -> int:

@@ -29,42 +29,40 @@ def decimals(package: DataPackage, indicator_id: str) -> int:
 
 def indicators_for_level(package: DataPackage, level: str) -> list[str]:
     """Indicators that have at least one value (or suppressed cell) on `level`, catalogue order."""
-    obs = package.observations
-    present = set(obs.loc[obs["level"] == level, "indicator_id"].unique())
-    return [i for i in package.indicators.index if i in present]
+    return [i for i in package.indicators.index if (i, level) in package.coverage]
 
 
 def years_for(package: DataPackage, indicator_id: str, level: str | None = None) -> list[int]:
-    obs = package.observations
-    mask = obs["indicator_id"] == indicator_id
     if level:
-        mask &= obs["level"] == level
-    shown = mask & (obs["value"].notna() | obs["suppressed"])
-    return sorted(int(y) for y in obs.loc[shown, "year"].unique())
+        return list(package.coverage.get((indicator_id, level), []))
+    years: set[int] = set()
+    for lv in package.levels:
+        years.update(package.coverage.get((indicator_id, lv), []))
+    return sorted(years)
 
 
 def values(package: DataPackage, indicator_id: str, year: int, level: str) -> pd.DataFrame:
-    """One row per area of `level`: area_id, name, slug, value, suppressed, note.
-    Areas without a delivered value are included with value NaN (shown as "–")."""
-    areas = package.areas[package.areas["level"] == level]
-    obs = package.observations
-    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["year"] == year) & (obs["level"] == level)]
-    rows = rows.set_index(rows["area_id"].astype(str))
-    out = pd.DataFrame({
-        "area_id": areas.index.astype(str),
-        "name": areas["name"].to_numpy(),
-        "slug": areas["slug"].to_numpy(),
-    })
-    out["value"] = out["area_id"].map(rows["value"]).astype("float64")
-    out["suppressed"] = out["area_id"].map(rows["suppressed"]).fillna(False).astype(bool)
-    out["note"] = out["area_id"].map(rows["note"])
+    """One row per area of `level`: area_id, name, slug, parent, kind, value, suppressed, note,
+    sorted by value (highest first, gaps last, ties by name). Areas without a delivered value
+    are included with value NaN (shown as "–")."""
+    out = package.area_frames[level].copy()
+    rows = package.cell_rows(indicator_id, year, level)
+    position = pd.Index(rows["area_id"].astype(str)).get_indexer(out["area_id"])
+    found = position >= 0
+    value = np.full(len(out), np.nan)
+    value[found] = rows["value"].to_numpy(dtype="float64", na_value=np.nan)[position[found]]
+    suppressed = np.zeros(len(out), dtype=bool)
+    suppressed[found] = rows["suppressed"].to_numpy(dtype=bool)[position[found]]
+    note = np.full(len(out), None, dtype=object)
+    note[found] = rows["note"].to_numpy(dtype=object)[position[found]]
+    out["value"], out["suppressed"], out["note"] = value, suppressed, note
     return out.sort_values(["value", "name"], ascending=[False, True], na_position="last", ignore_index=True)
 
 
 def city_value(package: DataPackage, indicator_id: str, year: int) -> tuple[float, bool]:
     """(value, suppressed) of the whole city."""
-    obs = package.observations
-    row = obs[(obs["indicator_id"] == indicator_id) & (obs["year"] == year) & (obs["area_id"] == package.city_id)]
+    row = package.cell_rows(indicator_id, year, "stadt")
+    row = row[row["area_id"] == package.city_id]
     if row.empty:
         return float("nan"), False
     return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
@@ -75,6 +73,17 @@ def series(package: DataPackage, indicator_id: str, area_id: str) -> pd.DataFram
     obs = package.observations
     rows = obs[(obs["indicator_id"] == indicator_id) & (obs["area_id"] == area_id)]
     return rows[["year", "value", "suppressed"]].sort_values("year", ignore_index=True)
+
+
+def formatter(package: DataPackage, indicator_id: str):
+    """A function (value, suppressed=False) -> "28,4 %" for one indicator: looks the unit and
+    decimals up once, for charts that format hundreds of values."""
+    unit = package.indicators.at[indicator_id, "unit"]
+    places = decimals(package, indicator_id)
+
+    def format_one(value: float, suppressed: bool = False) -> str:
+        return fmt.value(value, places, unit, suppressed=suppressed)
+    return format_one
 
 
 def format_value(package: DataPackage, indicator_id: str, value: float, suppressed: bool = False) -> str:

@@ -48,10 +48,7 @@ def to_search(params: dict[str, str]) -> str:
 
 def area_lookup(package: DataPackage) -> dict[str, str]:
     """slug or id -> area_id."""
-    areas = package.areas
-    lookup = {str(a): str(a) for a in areas.index}
-    lookup.update({str(s): str(a) for a, s in areas["slug"].items()})
-    return lookup
+    return package.area_lookup
 
 
 def slugs(package: DataPackage, area_ids) -> str:
