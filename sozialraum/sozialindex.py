@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from .formatting import number
+from .schema import METHODS_FOLDER
 
 PRESETS_DIR = Path(__file__).parent / "presets"
-METHODS_FOLDER = "methods"
 
 STANDARDISATIONS = {"zscore": "z-Standardisierung", "minmax": "Min-Max-Skalierung",
                     "percentile": "Perzentilrang"}
@@ -979,8 +979,10 @@ def compute(source: Any, method: Method, year: int | None = None) -> IndexResult
         for raw, suffix in parts:
             missing = np.isnan(raw.to_numpy())
             for i in np.flatnonzero(missing.any(axis=1)):
+                if reasons[i] and not reasons[i][-1].startswith("fehlende"):
+                    continue   # already out by population or as outlier: no values expected
                 gone = [labels[c] + suffix for c, m in zip(raw.columns, missing[i]) if m]
-                word = "fehlender Wert für" if len(gone) == 1 else "fehlende Werte für"
+                word = "fehlende Werte für" if len(gone) > 1 else "fehlender Wert für"
                 reasons[i].append(f"{word} {', '.join(gone)}")
     valid = np.array([not r for r in reasons])
     n_valid = int(valid.sum())
