@@ -453,7 +453,7 @@ def _parse_interval(text: str, path: str, r: _Reader) -> tuple[float, float, boo
         r.add(path, f"„{text}“: eine unendliche Grenze ist immer offen, also „(-inf“ bzw. „inf)“.")
         return None
     if not lower < upper:
-        r.add(path, f"„{text}“: die untere Grenze muss kleiner als die obere sein.")
+        r.add(path, f"„{text}“: Grenzen nicht aufsteigend (die untere muss kleiner als die obere sein).")
         return None
     return lower, upper, left == "[", right == "]"
 
