@@ -988,7 +988,7 @@ def compute(source: Any, method: Method, year: int | None = None) -> IndexResult
     n_valid = int(valid.sum())
     if n_valid < method.min_areas:
         raise MethodError([MethodProblem(method.file, "method.min_areas",
-                                         f"Zu wenige gültige Gebiete im Jahr {year}: {n_valid} von {n} "
+                                         f"Zu wenige gültige Gebiete{_in_year(year)}: {n_valid} von {n} "
                                          f"(mindestens {method.min_areas}).")])
 
     status = _part(method, "status", method.status, status_raw[valid], labels, year, data.catalogue)
@@ -1128,7 +1128,7 @@ def _part(method: Method, name: str, part: Part, raw: pd.DataFrame, labels: dict
     signs = np.array([_direction(s, catalogue) for s in specs])
     weights = np.array([s.weight for s in specs])
     X = raw.to_numpy(dtype=float) * signs
-    Z = _standardise(X, part, method, name, [s.id for s in specs], year)
+    Z = _standardise(X, part, method, name, [s.id for s in specs], year, signs)
     imputed = np.isnan(Z)
     if imputed.any():
         Z = np.where(imputed, np.nanmean(Z, axis=0), Z)
@@ -1164,13 +1164,13 @@ def _reference(data: IndexData, year: int | None, raw: pd.DataFrame) -> tuple[pd
 
 
 def _standardise(X: np.ndarray, part: Part, method: Method, name: str, ids: list[str],
-                 year: int | None) -> np.ndarray:
+                 year: int | None, signs: np.ndarray) -> np.ndarray:
     """Column-wise over the valid areas; NaN (missing, kept for mean imputation) stays NaN."""
     count = np.sum(~np.isnan(X), axis=0)
     problems = []
     for j in np.flatnonzero(count < 2):
         problems.append(MethodProblem(method.file, f"{name}.indicators.{ids[j]}",
-                                      f"Im Jahr {year} hat „{ids[j]}“ weniger als zwei gültige Werte."))
+                                      f"„{ids[j]}“ hat{_in_year(year)} weniger als zwei gültige Werte."))
     if problems:
         raise MethodError(problems)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1191,11 +1191,15 @@ def _standardise(X: np.ndarray, part: Part, method: Method, name: str, ids: list
         column = X[~np.isnan(X[:, j]), j]
         problems.append(MethodProblem(
             method.file, f"{name}.indicators.{ids[j]}",
-            f"„{ids[j]}“ hat im Jahr {year} über die {len(column)} gültigen Gebiete keine Streuung (alle Werte "
-            f"{number(abs(column[0]), 2)}); so lässt sich nicht standardisieren."))
+            f"„{ids[j]}“ hat{_in_year(year)} über die {len(column)} gültigen Gebiete keine Streuung (alle Werte "
+            f"{number(column[0] * signs[j], 2)}); so lässt sich nicht standardisieren."))
     if problems:
         raise MethodError(problems)
     return Z
+
+
+def _in_year(year: int | None) -> str:
+    return f" im Jahr {year}" if year is not None else ""
 
 
 def _classify(scores: np.ndarray, classes: Sequence[ClassSpec]) -> np.ndarray:

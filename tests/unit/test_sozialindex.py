@@ -256,13 +256,13 @@ def test_bad_thresholds_gap_overlap_and_ends():
 
 def test_bad_zero_variance():
     got = problems_of(method_text(), frame(x=[2.5, 2.5, 2.5]))
-    assert got == ["kaputt.toml, Schlüssel „status.indicators.x“: „x“ hat im Jahr None über die 3 gültigen "
+    assert got == ["kaputt.toml, Schlüssel „status.indicators.x“: „x“ hat über die 3 gültigen "
                    "Gebiete keine Streuung (alle Werte 2,50); so lässt sich nicht standardisieren."]
 
 
 def test_bad_too_few_areas():
     got = problems_of(method_text(head="").replace("min_areas = 2", "min_areas = 5"))
-    assert got == ["kaputt.toml, Schlüssel „method.min_areas“: Zu wenige gültige Gebiete im Jahr None: 3 von 3 "
+    assert got == ["kaputt.toml, Schlüssel „method.min_areas“: Zu wenige gültige Gebiete: 3 von 3 "
                    "(mindestens 5)."]
 
 
