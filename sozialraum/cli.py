@@ -94,7 +94,8 @@ def _read_wide_csv(path: Path):
     try:
         frame = pd.read_csv(path, dtype={"area_id": str}, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        raise SozialindexError(f"{path.name}: keine lesbare CSV-Tabelle (UTF-8, Komma als Trennzeichen).") from None
+        raise SozialindexError(f"{path.name}: keine lesbare CSV-Tabelle (UTF-8, Komma als Trennzeichen).") \
+            from None
     if "area_id" not in frame.columns:
         raise SozialindexError(f"{path.name}: Spalte „area_id“ fehlt (eine Zeile je Gebiet, eine Spalte je "
                                f"Indikator).")
@@ -103,7 +104,8 @@ def _read_wide_csv(path: Path):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum",
-                                     description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen, Sozialindex berechnen.")
+                                     description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen, "
+                                                 "Sozialindex berechnen.")
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="Datenpaket prüfen (Schema, Bezüge, unmögliche Werte, Geometrie)")
     validate.add_argument("directory", help="Ordner mit datapackage.json")
@@ -114,9 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     index = sub.add_parser("index", help="Sozialindex eines Jahres berechnen (eine Zeile je Gebiet, CSV)")
     index.add_argument("source", metavar="DATA_DIR",
-                       help="Ordner mit datapackage.json oder eine breite CSV-Tabelle (area_id, name, Indikatoren)")
+                       help="Ordner mit datapackage.json oder eine breite CSV-Tabelle "
+                            "(area_id, name, Indikatoren)")
     index.add_argument("--method", required=True,
-                       help="Methodendatei (.toml) oder Name einer Vorlage (methods/ des Pakets, sozialraum/presets/)")
+                       help="Methodendatei (.toml) oder Name einer Vorlage "
+                            "(methods/ des Pakets, sozialraum/presets/)")
     index.add_argument("--year", type=int, default=None, help="Jahr (Standard: das neueste im Datenpaket)")
     index.add_argument("--out", help="CSV-Datei für das Ergebnis (sonst Ausgabe auf dem Bildschirm)")
     index.set_defaults(func=cmd_index)

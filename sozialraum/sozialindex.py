@@ -37,8 +37,11 @@ from .schema import METHODS_FOLDER
 
 PRESETS_DIR = Path(__file__).parent / "presets"
 
-STANDARDISATIONS = {"zscore": "z-Standardisierung", "minmax": "Min-Max-Skalierung",
-                    "percentile": "Perzentilrang"}
+STANDARDISATIONS = {
+    "zscore": "z-Standardisierung",
+    "minmax": "Min-Max-Skalierung",
+    "percentile": "Perzentilrang",
+}
 SD_KINDS = ("population", "sample")
 AGGREGATIONS = ("sum", "mean")
 MISSING_RULES = ("exclude", "mean")
@@ -55,6 +58,7 @@ _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # --------------------------------------------------------------------------------------------
 # errors
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MethodProblem:
@@ -90,11 +94,12 @@ class MethodError(SozialindexError):
 # the method
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     id: str
     weight: float = 1.0
-    direction: str | None = None   # need_higher / need_lower; None: from indicators.csv
+    direction: str | None = None  # need_higher / need_lower; None: from indicators.csv
     label: str | None = None
     enabled: bool = True
 
@@ -106,6 +111,7 @@ class IndicatorSpec:
 @dataclass(frozen=True)
 class ClassSpec:
     """One class: the interval of scores it covers, e.g. `(1, 1.5]`."""
+
     label: str
     color: str
     lower: float
@@ -115,8 +121,10 @@ class ClassSpec:
 
     @property
     def interval(self) -> str:
-        return (f"{'[' if self.lower_closed else '('}{_bound(self.lower)}, "
-                f"{_bound(self.upper)}{']' if self.upper_closed else ')'}")
+        return (
+            f"{'[' if self.lower_closed else '('}{_bound(self.lower)}, "
+            f"{_bound(self.upper)}{']' if self.upper_closed else ')'}"
+        )
 
     def contains(self, x: float) -> bool:
         above = x >= self.lower if self.lower_closed else x > self.lower
@@ -127,14 +135,15 @@ class ClassSpec:
 @dataclass(frozen=True)
 class Part:
     """A composite (the status index or the dynamics index)."""
+
     indicators: tuple[IndicatorSpec, ...]
     classes: tuple[ClassSpec, ...]
     standardisation: str = "zscore"
     sd: str = "population"
     aggregation: str = "sum"
     restandardise: bool = False
-    mode: str = "indicators"   # dynamics only: "indicators" (already changes) or "change"
-    years: int = 2             # dynamics mode "change": difference to the value `years` earlier
+    mode: str = "indicators"  # dynamics only: "indicators" (already changes) or "change"
+    years: int = 2  # dynamics mode "change": difference to the value `years` earlier
 
     @property
     def active(self) -> tuple[IndicatorSpec, ...]:
@@ -155,10 +164,10 @@ class Part:
 @dataclass(frozen=True)
 class Exclusion:
     min_population: float | None = None
-    population: str | None = None        # indicator id / column; None: areas.csv `population`
-    outliers: tuple[str, ...] = ()       # area ids left out by name
-    outlier_column: str | None = None    # table column (or areas.csv column) marking outliers
-    missing: str = "exclude"             # "exclude" the area, or "mean" (neutral value)
+    population: str | None = None  # indicator id / column; None: areas.csv `population`
+    outliers: tuple[str, ...] = ()  # area ids left out by name
+    outlier_column: str | None = None  # table column (or areas.csv column) marking outliers
+    missing: str = "exclude"  # "exclude" the area, or "mean" (neutral value)
 
 
 @dataclass(frozen=True)
@@ -169,8 +178,8 @@ class Method:
     dynamics: Part | None = None
     exclusion: Exclusion = field(default_factory=Exclusion)
     description: str = ""
-    source: str = ""                      # bibliographic source of the method
-    level: str | None = None              # area level; None: the package's finest level
+    source: str = ""  # bibliographic source of the method
+    level: str | None = None  # area level; None: the package's finest level
     min_areas: int = DEFAULT_MIN_AREAS
     group_template: str = DEFAULT_GROUP_TEMPLATE
     file: str = field(default="Methode", compare=False)  # where it was read from (for messages)
@@ -206,8 +215,14 @@ _DYNAMICS_KEYS = _PART_KEYS | {"mode", "years"}
 _INDICATOR_KEYS = {"label", "weight", "direction", "enabled"}
 _CLASS_KEYS = {"label", "interval", "color"}
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s\])]+)\s*([\])])\s*$")
-_TYPE_WORDS = {str: "ein Text in Anführungszeichen", bool: "true oder false", int: "eine ganze Zahl",
-               float: "eine Zahl", list: "eine Liste", dict: "eine Tabelle"}
+_TYPE_WORDS = {
+    str: "ein Text in Anführungszeichen",
+    bool: "true oder false",
+    int: "eine ganze Zahl",
+    float: "eine Zahl",
+    list: "eine Liste",
+    dict: "eine Tabelle",
+}
 
 
 class _Reader:
@@ -229,19 +244,35 @@ class _Reader:
             self.add(key, "Erwartet wird eine Tabelle (Abschnitt).")
             return {}
         for unknown in sorted(set(data) - allowed):
-            self.add(f"{key}.{unknown}" if key else unknown,
-                     f"Unbekannter Schlüssel (erlaubt: {', '.join(sorted(allowed))}).")
+            self.add(
+                f"{key}.{unknown}" if key else unknown,
+                f"Unbekannter Schlüssel (erlaubt: {', '.join(sorted(allowed))}).",
+            )
         return data
 
-    def value(self, data: dict[str, Any], key: str, path: str, kind: type, default: Any = None, *,
-              required: bool = False, choices: Sequence[str] | None = None) -> Any:
+    def value(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        kind: type,
+        default: Any = None,
+        *,
+        required: bool = False,
+        choices: Sequence[str] | None = None,
+    ) -> Any:
         if key not in data:
             if required:
                 self.add(path, "Angabe fehlt.")
             return default
         v = data[key]
-        ok = (isinstance(v, (int, float)) and not isinstance(v, bool)) if kind is float else \
-            (isinstance(v, int) and not isinstance(v, bool)) if kind is int else isinstance(v, kind)
+        ok = (
+            (isinstance(v, (int, float)) and not isinstance(v, bool))
+            if kind is float
+            else (isinstance(v, int) and not isinstance(v, bool))
+            if kind is int
+            else isinstance(v, kind)
+        )
         if not ok:
             self.add(path, f"Erwartet wird {_TYPE_WORDS[kind]}, nicht „{v}“.")
             return default
@@ -285,8 +316,9 @@ def load_method(path: str | Path) -> Method:
     except UnicodeDecodeError:
         raise MethodError([MethodProblem(label, None, "Die Datei ist nicht UTF-8-kodiert.")]) from None
     except OSError as exc:
-        raise MethodError([MethodProblem(label, None, f"Datei kann nicht gelesen werden ({exc.strerror}).")]) \
-            from None
+        raise MethodError(
+            [MethodProblem(label, None, f"Datei kann nicht gelesen werden ({exc.strerror}).")]
+        ) from None
     return parse_method(text, label)
 
 
@@ -310,9 +342,15 @@ def resolve_method(name_or_path: str | Path, data_dir: str | Path | None = None)
     known = available_methods(data_dir)
     if str(name_or_path) not in known:
         names = ", ".join(sorted(known)) or "keine"
-        raise MethodError([MethodProblem(str(name_or_path), None,
-                                         f"Keine Methodendatei und keine Vorlage dieses Namens "
-                                         f"(Vorlagen: {names}).")])
+        raise MethodError(
+            [
+                MethodProblem(
+                    str(name_or_path),
+                    None,
+                    f"Keine Methodendatei und keine Vorlage dieses Namens (Vorlagen: {names}).",
+                )
+            ]
+        )
     return load_method(known[str(name_or_path)])
 
 
@@ -320,8 +358,9 @@ def _toml_problem(file: str, exc: tomllib.TOMLDecodeError) -> MethodProblem:
     """tomllib speaks English ("Expected '=' … (at line 3, column 5)"); keep only the place."""
     match = re.search(r"at line (\d+), column (\d+)", str(exc))
     if match:
-        return MethodProblem(file, None, f"Kein gültiges TOML (Fehler in Spalte {match.group(2)}).",
-                             int(match.group(1)))
+        return MethodProblem(
+            file, None, f"Kein gültiges TOML (Fehler in Spalte {match.group(2)}).", int(match.group(1))
+        )
     return MethodProblem(file, None, "Kein gültiges TOML (Fehler am Dateiende).")
 
 
@@ -335,7 +374,9 @@ def _read_method(data: dict[str, Any], r: _Reader) -> Method | None:
     level = r.value(head, "level", "method.level", str, None)
     min_areas = r.value(head, "min_areas", "method.min_areas", int, DEFAULT_MIN_AREAS)
     if min_areas < 2:
-        r.add("method.min_areas", f"Mindestens 2 Gebiete sind nötig, um zu standardisieren (nicht {min_areas}).")
+        r.add(
+            "method.min_areas", f"Mindestens 2 Gebiete sind nötig, um zu standardisieren (nicht {min_areas})."
+        )
     template = r.value(head, "group_template", "method.group_template", str, DEFAULT_GROUP_TEMPLATE)
     try:
         template.format(status="", dynamics="")
@@ -366,19 +407,33 @@ def _read_method(data: dict[str, Any], r: _Reader) -> Method | None:
     if dynamics is not None:
         shared = {s.id for s in status.indicators} & {s.id for s in dynamics.indicators}
         if shared and dynamics.mode == "indicators":
-            r.add("dynamics.indicators", f"„{min(shared)}“ steht auch im Status; die Dynamik braucht "
-                                         f"eigene Veränderungsindikatoren (oder mode = \"change\").")
-    return Method(id=method_id, title=title, status=status, dynamics=dynamics, exclusion=exclusion,
-                  description=description, source=source, level=level, min_areas=min_areas,
-                  group_template=template, file=r.file)
+            r.add(
+                "dynamics.indicators",
+                f"„{min(shared)}“ steht auch im Status; die Dynamik braucht "
+                f'eigene Veränderungsindikatoren (oder mode = "change").',
+            )
+    return Method(
+        id=method_id,
+        title=title,
+        status=status,
+        dynamics=dynamics,
+        exclusion=exclusion,
+        description=description,
+        source=source,
+        level=level,
+        min_areas=min_areas,
+        group_template=template,
+        file=r.file,
+    )
 
 
 def _read_part(data: Any, key: str, r: _Reader, *, dynamics: bool) -> Part | None:
     table = r.table(data, key, _DYNAMICS_KEYS if dynamics else _PART_KEYS)
     if not table:
         return None
-    standardisation = r.value(table, "standardisation", f"{key}.standardisation", str, "zscore",
-                              choices=tuple(STANDARDISATIONS))
+    standardisation = r.value(
+        table, "standardisation", f"{key}.standardisation", str, "zscore", choices=tuple(STANDARDISATIONS)
+    )
     sd = r.value(table, "sd", f"{key}.sd", str, "population", choices=SD_KINDS)
     aggregation = r.value(table, "aggregation", f"{key}.aggregation", str, "sum", choices=AGGREGATIONS)
     restandardise = r.value(table, "restandardise", f"{key}.restandardise", bool, False)
@@ -399,14 +454,21 @@ def _read_part(data: Any, key: str, r: _Reader, *, dynamics: bool) -> Part | Non
         weight = r.value(spec, "weight", f"{path}.weight", float, 1.0)
         if weight < 0:
             r.add(f"{path}.weight", f"Ein Gewicht kann nicht negativ sein ({_num(weight)}).")
-        specs.append(IndicatorSpec(
-            id=ind_id, weight=weight,
-            direction=r.value(spec, "direction", f"{path}.direction", str, None, choices=NEED_DIRECTIONS),
-            label=r.value(spec, "label", f"{path}.label", str, None),
-            enabled=r.value(spec, "enabled", f"{path}.enabled", bool, True)))
+        specs.append(
+            IndicatorSpec(
+                id=ind_id,
+                weight=weight,
+                direction=r.value(spec, "direction", f"{path}.direction", str, None, choices=NEED_DIRECTIONS),
+                label=r.value(spec, "label", f"{path}.label", str, None),
+                enabled=r.value(spec, "enabled", f"{path}.enabled", bool, True),
+            )
+        )
     if specs and sum(s.weight for s in specs if s.enabled) <= 0:
-        r.add(f"{key}.indicators", "Die Gewichte der eingeschalteten Indikatoren ergeben zusammen 0; "
-                                   "mindestens ein Indikator braucht ein Gewicht über 0.")
+        r.add(
+            f"{key}.indicators",
+            "Die Gewichte der eingeschalteten Indikatoren ergeben zusammen 0; "
+            "mindestens ein Indikator braucht ein Gewicht über 0.",
+        )
 
     classes: list[ClassSpec] = []
     raw_classes = table.get("classes")
@@ -431,8 +493,16 @@ def _read_part(data: Any, key: str, r: _Reader, *, dynamics: bool) -> Part | Non
         labels = [c.label for c in classes]
         for dup in sorted({x for x in labels if labels.count(x) > 1}):
             r.add(f"{key}.classes", f"Die Klasse „{dup}“ kommt mehrfach vor.")
-    return Part(indicators=tuple(specs), classes=tuple(classes), standardisation=standardisation, sd=sd,
-                aggregation=aggregation, restandardise=restandardise, mode=mode, years=years)
+    return Part(
+        indicators=tuple(specs),
+        classes=tuple(classes),
+        standardisation=standardisation,
+        sd=sd,
+        aggregation=aggregation,
+        restandardise=restandardise,
+        mode=mode,
+        years=years,
+    )
 
 
 def _parse_interval(text: str, path: str, r: _Reader) -> tuple[float, float, bool, bool] | None:
@@ -464,26 +534,38 @@ def _check_classes(classes: list[ClassSpec], key: str, r: _Reader) -> None:
         r.add(f"{key}.classes", "Mindestens eine Klasse ist nötig.")
         return
     if not math.isinf(classes[0].lower):
-        r.add(f"{key}.classes[1].interval", f"Die erste Klasse muss bei -inf beginnen, nicht bei "
-                                            f"{_bound(classes[0].lower)} (sonst bleiben Werte ohne Klasse).")
+        r.add(
+            f"{key}.classes[1].interval",
+            f"Die erste Klasse muss bei -inf beginnen, nicht bei "
+            f"{_bound(classes[0].lower)} (sonst bleiben Werte ohne Klasse).",
+        )
     if not math.isinf(classes[-1].upper):
-        r.add(f"{key}.classes[{len(classes)}].interval",
-              f"Die letzte Klasse muss bis inf reichen, nicht bis {_bound(classes[-1].upper)}.")
+        r.add(
+            f"{key}.classes[{len(classes)}].interval",
+            f"Die letzte Klasse muss bis inf reichen, nicht bis {_bound(classes[-1].upper)}.",
+        )
     for i, (prev, cur) in enumerate(pairwise(classes), start=2):
         path = f"{key}.classes[{i}].interval"
         if cur.lower != prev.upper:
             order = "nicht aufsteigend" if cur.lower < prev.upper else "mit Lücke"
-            r.add(path, f"Klassengrenzen {order}: „{cur.interval}“ beginnt nicht dort, wo "
-                        f"„{prev.interval}“ endet ({_bound(prev.upper)}).")
+            r.add(
+                path,
+                f"Klassengrenzen {order}: „{cur.interval}“ beginnt nicht dort, wo "
+                f"„{prev.interval}“ endet ({_bound(prev.upper)}).",
+            )
         elif prev.upper_closed == cur.lower_closed:
-            r.add(path, f"Die Grenze {_bound(cur.lower)} gehört zu "
-                        f"{'beiden' if cur.lower_closed else 'keiner'} der Klassen „{prev.interval}“ und "
-                        f"„{cur.interval}“; sie muss zu genau einer gehören.")
+            r.add(
+                path,
+                f"Die Grenze {_bound(cur.lower)} gehört zu "
+                f"{'beiden' if cur.lower_closed else 'keiner'} der Klassen „{prev.interval}“ und "
+                f"„{cur.interval}“; sie muss zu genau einer gehören.",
+            )
 
 
 # --------------------------------------------------------------------------------------------
 # writing a method: TOML, dict, URL overrides
 # --------------------------------------------------------------------------------------------
+
 
 def method_to_dict(method: Method) -> dict[str, Any]:
     """The TOML-shaped dict of a method; `parse_method(method_to_dict(m)) == m`."""
@@ -514,8 +596,14 @@ def method_to_dict(method: Method) -> dict[str, Any]:
             table["mode"] = part.mode
             if part.mode == "change":
                 table["years"] = part.years
-        table.update({"standardisation": part.standardisation, "sd": part.sd, "aggregation": part.aggregation,
-                      "restandardise": part.restandardise})
+        table.update(
+            {
+                "standardisation": part.standardisation,
+                "sd": part.sd,
+                "aggregation": part.aggregation,
+                "restandardise": part.restandardise,
+            }
+        )
         indicators: dict[str, Any] = {}
         for s in part.indicators:
             spec: dict[str, Any] = {}
@@ -528,7 +616,9 @@ def method_to_dict(method: Method) -> dict[str, Any]:
                 spec["enabled"] = False
             indicators[s.id] = spec
         table["indicators"] = indicators
-        table["classes"] = [{"label": c.label, "interval": c.interval, "color": c.color} for c in part.classes]
+        table["classes"] = [
+            {"label": c.label, "interval": c.interval, "color": c.color} for c in part.classes
+        ]
         out[name] = table
     return out
 
@@ -540,8 +630,9 @@ def method_to_toml(method: Method) -> str:
 
     def emit(table: dict[str, Any]) -> None:
         for key, value in table.items():
-            if not isinstance(value, (dict, list)) or (isinstance(value, list) and
-                                                        not any(isinstance(v, dict) for v in value)):
+            if not isinstance(value, (dict, list)) or (
+                isinstance(value, list) and not any(isinstance(v, dict) for v in value)
+            ):
                 lines.append(f"{_key(key)} = {_toml_value(value)}")
 
     for section in ("method", "exclusion"):
@@ -575,19 +666,28 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(value)   # shortest exact text; TOML reads it back to the same float
+        return repr(value)  # shortest exact text; TOML reads it back to the same float
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)   # JSON string escapes are valid TOML
+        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(type(value))
 
 
-def adjust(method: Method, part: str = "status", *, weights: Mapping[str, float] | None = None,
-           enabled: Mapping[str, bool] | None = None, cuts: Sequence[float] | None = None,
-           standardisation: str | None = None, sd: str | None = None, aggregation: str | None = None,
-           restandardise: bool | None = None, min_population: float | None = None,
-           missing: str | None = None) -> Method:
+def adjust(
+    method: Method,
+    part: str = "status",
+    *,
+    weights: Mapping[str, float] | None = None,
+    enabled: Mapping[str, bool] | None = None,
+    cuts: Sequence[float] | None = None,
+    standardisation: str | None = None,
+    sd: str | None = None,
+    aggregation: str | None = None,
+    restandardise: bool | None = None,
+    min_population: float | None = None,
+    missing: str | None = None,
+) -> Method:
     """A copy of `method` with one part's indicators toggled/reweighted, its class boundaries
     moved (`cuts`: one value per boundary, closedness kept), or its procedure changed.
     Validated like a file: raises `MethodError`."""
@@ -597,28 +697,59 @@ def adjust(method: Method, part: str = "status", *, weights: Mapping[str, float]
     table = d[part]
     for ind_id, w in (weights or {}).items():
         if ind_id not in table["indicators"]:
-            raise MethodError([MethodProblem(method.file, f"{part}.indicators.{ind_id}",
-                                             "Der Indikator gehört nicht zu dieser Methode.")])
+            raise MethodError(
+                [
+                    MethodProblem(
+                        method.file,
+                        f"{part}.indicators.{ind_id}",
+                        "Der Indikator gehört nicht zu dieser Methode.",
+                    )
+                ]
+            )
         table["indicators"][ind_id]["weight"] = float(w)
     for ind_id, on in (enabled or {}).items():
         if ind_id not in table["indicators"]:
-            raise MethodError([MethodProblem(method.file, f"{part}.indicators.{ind_id}",
-                                             "Der Indikator gehört nicht zu dieser Methode.")])
+            raise MethodError(
+                [
+                    MethodProblem(
+                        method.file,
+                        f"{part}.indicators.{ind_id}",
+                        "Der Indikator gehört nicht zu dieser Methode.",
+                    )
+                ]
+            )
         table["indicators"][ind_id].pop("enabled", None)
         if not on:
             table["indicators"][ind_id]["enabled"] = False
     if cuts is not None:
         classes = method.parts[part].classes
         if len(cuts) != len(classes) - 1:
-            raise MethodError([MethodProblem(method.file, f"{part}.classes",
-                                             f"Erwartet werden {len(classes) - 1} Grenzen, nicht {len(cuts)}.")])
+            raise MethodError(
+                [
+                    MethodProblem(
+                        method.file,
+                        f"{part}.classes",
+                        f"Erwartet werden {len(classes) - 1} Grenzen, nicht {len(cuts)}.",
+                    )
+                ]
+            )
         bounds = [-math.inf, *(float(c) for c in cuts), math.inf]
         table["classes"] = [
-            {"label": c.label, "color": c.color,
-             "interval": replace(c, lower=bounds[i], upper=bounds[i + 1]).interval.replace("inf, -inf", "inf")}
-            for i, c in enumerate(classes)]
-    for key, value in (("standardisation", standardisation), ("sd", sd), ("aggregation", aggregation),
-                       ("restandardise", restandardise)):
+            {
+                "label": c.label,
+                "color": c.color,
+                "interval": replace(c, lower=bounds[i], upper=bounds[i + 1]).interval.replace(
+                    "inf, -inf", "inf"
+                ),
+            }
+            for i, c in enumerate(classes)
+        ]
+    for key, value in (
+        ("standardisation", standardisation),
+        ("sd", sd),
+        ("aggregation", aggregation),
+        ("restandardise", restandardise),
+    ):
         if value is not None:
             table[key] = value
     if min_population is not None:
@@ -640,7 +771,11 @@ def method_to_query(method: Method, base: Method) -> str:
         mine, theirs = method.parts.get(name), base.parts.get(name)
         if mine is None and theirs is None:
             continue
-        if mine is None or theirs is None or [s.id for s in mine.indicators] != [s.id for s in theirs.indicators]:
+        if (
+            mine is None
+            or theirs is None
+            or [s.id for s in mine.indicators] != [s.id for s in theirs.indicators]
+        ):
             raise ValueError(f"{name}: indicators differ from the base method")
         changed = [s for s, b in zip(mine.indicators, theirs.indicators) if s.weight != b.weight]
         if changed:
@@ -658,20 +793,38 @@ def method_to_query(method: Method, base: Method) -> str:
                 params[f"{prefix}{short}"] = getattr(mine, attr)
         if mine.restandardise != theirs.restandardise:
             params[f"{prefix}re"] = "1" if mine.restandardise else "0"
-        if replace(mine, indicators=theirs.indicators, classes=theirs.classes, standardisation=theirs.standardisation,
-                   sd=theirs.sd, aggregation=theirs.aggregation, restandardise=theirs.restandardise) != theirs or \
-                any((s.label, s.direction) != (b.label, b.direction) for s, b in zip(mine.indicators, theirs.indicators)) \
-                or [(c.label, c.color, c.lower_closed, c.upper_closed) for c in mine.classes] != \
-                [(c.label, c.color, c.lower_closed, c.upper_closed) for c in theirs.classes]:
+        if (
+            replace(
+                mine,
+                indicators=theirs.indicators,
+                classes=theirs.classes,
+                standardisation=theirs.standardisation,
+                sd=theirs.sd,
+                aggregation=theirs.aggregation,
+                restandardise=theirs.restandardise,
+            )
+            != theirs
+            or any(
+                (s.label, s.direction) != (b.label, b.direction)
+                for s, b in zip(mine.indicators, theirs.indicators)
+            )
+            or [(c.label, c.color, c.lower_closed, c.upper_closed) for c in mine.classes]
+            != [(c.label, c.color, c.lower_closed, c.upper_closed) for c in theirs.classes]
+        ):
             raise ValueError(f"{name}: differences that a URL cannot express")
     if method.exclusion.min_population != base.exclusion.min_population:
         mp = method.exclusion.min_population
         params["minpop"] = "" if mp is None else _num(mp)
     if method.exclusion.missing != base.exclusion.missing:
         params["missing"] = method.exclusion.missing
-    rest = (replace(method, status=base.status, dynamics=base.dynamics,
-                    exclusion=replace(method.exclusion, min_population=base.exclusion.min_population,
-                                      missing=base.exclusion.missing)))
+    rest = replace(
+        method,
+        status=base.status,
+        dynamics=base.dynamics,
+        exclusion=replace(
+            method.exclusion, min_population=base.exclusion.min_population, missing=base.exclusion.missing
+        ),
+    )
     if rest != base:
         raise ValueError("method differs from the base in ways a URL cannot express")
     return urlencode(params, safe=":,")
@@ -749,29 +902,46 @@ def method_from_query(query: str | Mapping[str, Any], base: Method) -> Method:
 # input data: a package or a wide table
 # --------------------------------------------------------------------------------------------
 
+
 class IndexData:
     """What `compute` needs, from a `DataPackage` or from a wide table; wide tables per year are
     cached, so repeated computations (page, robustness, rank over time) skip the pivot."""
 
-    def __init__(self, *, names: pd.Series, catalogue: pd.DataFrame | None, kind: str,
-                 wide: dict[int | None, pd.DataFrame], package: Any = None, level: str | None = None,
-                 static_population: pd.Series | None = None, area_columns: pd.DataFrame | None = None):
+    def __init__(
+        self,
+        *,
+        names: pd.Series,
+        catalogue: pd.DataFrame | None,
+        kind: str,
+        wide: dict[int | None, pd.DataFrame],
+        package: Any = None,
+        level: str | None = None,
+        static_population: pd.Series | None = None,
+        area_columns: pd.DataFrame | None = None,
+    ):
         self.names = names
-        self.catalogue = catalogue          # indicator catalogue (direction, short_name, unit) or None
-        self.kind = kind                    # "package" or "table"
+        self.catalogue = catalogue  # indicator catalogue (direction, short_name, unit) or None
+        self.kind = kind  # "package" or "table"
         self._wide = wide
         self.package = package
         self.level = level
         self.static_population = static_population
-        self.area_columns = area_columns    # extra per-area columns (outlier flags, population)
+        self.area_columns = area_columns  # extra per-area columns (outlier flags, population)
 
     @classmethod
     def from_package(cls, package: Any, level: str | None = None) -> IndexData:
         level = level or package.levels[-1]
         areas = package.areas[package.areas["level"] == level]
-        return cls(names=areas["name"].astype(str), catalogue=package.indicators, kind="package", wide={},
-                   package=package, level=level, static_population=areas["population"].astype("float64"),
-                   area_columns=areas)
+        return cls(
+            names=areas["name"].astype(str),
+            catalogue=package.indicators,
+            kind="package",
+            wide={},
+            package=package,
+            level=level,
+            static_population=areas["population"].astype("float64"),
+            area_columns=areas,
+        )
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> IndexData:
@@ -809,8 +979,13 @@ class IndexData:
                 return None
             obs = self.package.observations
             rows = obs[(obs["year"] == year) & (obs["level"] == self.level)]
-            table = pd.DataFrame({"area_id": rows["area_id"].astype(str), "indicator_id": rows["indicator_id"].astype(str),
-                                  "value": rows["value"].to_numpy()})
+            table = pd.DataFrame(
+                {
+                    "area_id": rows["area_id"].astype(str),
+                    "indicator_id": rows["indicator_id"].astype(str),
+                    "value": rows["value"].to_numpy(),
+                }
+            )
             wide = table.pivot(index="area_id", columns="indicator_id", values="value")
             wide = wide.reindex(self.names.index)
             wide.columns.name = None
@@ -856,20 +1031,22 @@ def prepare(source: Any, level: str | None = None) -> IndexData:
 # results
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PartResult:
     """One composite, for the valid areas (index = area ids in `IndexResult.areas` order)."""
-    raw: pd.DataFrame             # values entering the index (changes for dynamics mode "change")
-    standardised: pd.DataFrame    # per indicator, direction applied (higher = more need); imputed filled in
-    contributions: pd.DataFrame   # weighted standardised values; their row sum is `composite`
-    imputed: pd.DataFrame         # True where a missing value was set to the mean (missing = "mean")
-    composite: pd.Series          # weighted sum or mean, before re-standardisation
-    score: pd.Series              # the index value: (composite - offset) / scale
-    offset: float                 # 0 without re-standardisation
-    scale: float                  # 1 without re-standardisation
-    reference: pd.Series          # city value per indicator (package), else mean of the valid areas
+
+    raw: pd.DataFrame  # values entering the index (changes for dynamics mode "change")
+    standardised: pd.DataFrame  # per indicator, direction applied (higher = more need); imputed filled in
+    contributions: pd.DataFrame  # weighted standardised values; their row sum is `composite`
+    imputed: pd.DataFrame  # True where a missing value was set to the mean (missing = "mean")
+    composite: pd.Series  # weighted sum or mean, before re-standardisation
+    score: pd.Series  # the index value: (composite - offset) / scale
+    offset: float  # 0 without re-standardisation
+    scale: float  # 1 without re-standardisation
+    reference: pd.Series  # city value per indicator (package), else mean of the valid areas
     reference_is_city: bool
-    labels: dict[str, str]        # indicator id -> label
+    labels: dict[str, str]  # indicator id -> label
     classes: tuple[ClassSpec, ...]
 
 
@@ -902,7 +1079,7 @@ class IndexResult:
         if self.dynamics is None:
             raise SozialindexError("Diese Methode hat keine Dynamik.")
         rows = [c.label for c in self.method.status.classes]
-        cols = [c.label for c in self.method.dynamics.classes]   # type: ignore[union-attr]
+        cols = [c.label for c in self.method.dynamics.classes]  # type: ignore[union-attr]
         counts = pd.crosstab(self.valid["class"], self.valid["dynamics_class"])
         return counts.reindex(index=rows, columns=cols, fill_value=0)
 
@@ -919,6 +1096,7 @@ class IndexResult:
 # --------------------------------------------------------------------------------------------
 # computing
 # --------------------------------------------------------------------------------------------
+
 
 def compute(source: Any, method: Method, year: int | None = None) -> IndexResult:
     """The index of `year` for every area. `source`: a DataPackage, a wide DataFrame (see
@@ -949,8 +1127,10 @@ def compute(source: Any, method: Method, year: int | None = None) -> IndexResult
         else:
             before = data.wide(year - dyn.years) if year is not None else None
             if before is None:
-                notes.append(f"Dynamik nicht berechnet: für {year - dyn.years if year else '?'} gibt es keine "
-                             f"Werte (Veränderung über {dyn.years} Jahre).")
+                notes.append(
+                    f"Dynamik nicht berechnet: für {year - dyn.years if year else '?'} gibt es keine "
+                    f"Werte (Veränderung über {dyn.years} Jahre)."
+                )
                 dyn = None
             else:
                 dyn_raw = _columns(wide, dyn_ids, ids) - _columns(before, dyn_ids, ids)
@@ -980,16 +1160,23 @@ def compute(source: Any, method: Method, year: int | None = None) -> IndexResult
             missing = np.isnan(raw.to_numpy())
             for i in np.flatnonzero(missing.any(axis=1)):
                 if reasons[i] and not reasons[i][-1].startswith("fehlende"):
-                    continue   # already out by population or as outlier: no values expected
+                    continue  # already out by population or as outlier: no values expected
                 gone = [labels[c] + suffix for c, m in zip(raw.columns, missing[i]) if m]
                 word = "fehlende Werte für" if len(gone) > 1 else "fehlender Wert für"
                 reasons[i].append(f"{word} {', '.join(gone)}")
     valid = np.array([not r for r in reasons])
     n_valid = int(valid.sum())
     if n_valid < method.min_areas:
-        raise MethodError([MethodProblem(method.file, "method.min_areas",
-                                         f"Zu wenige gültige Gebiete{_in_year(year)}: {n_valid} von {n} "
-                                         f"(mindestens {method.min_areas}).")])
+        raise MethodError(
+            [
+                MethodProblem(
+                    method.file,
+                    "method.min_areas",
+                    f"Zu wenige gültige Gebiete{_in_year(year)}: {n_valid} von {n} "
+                    f"(mindestens {method.min_areas}).",
+                )
+            ]
+        )
 
     status = _part(method, "status", method.status, status_raw[valid], labels, year, data.catalogue)
     reference, is_city = _reference(data, year, status.raw)
@@ -1009,8 +1196,10 @@ def compute(source: Any, method: Method, year: int | None = None) -> IndexResult
         _fill(table, "dynamics_", dynamics, valid)
         group = pd.Series("", index=table.index, dtype=object)
         ok = valid & table["dynamics_class"].notna().to_numpy()
-        group[ok] = [method.group_template.format(status=s, dynamics=d)
-                     for s, d in zip(table.loc[ok, "class"], table.loc[ok, "dynamics_class"])]
+        group[ok] = [
+            method.group_template.format(status=s, dynamics=d)
+            for s, d in zip(table.loc[ok, "class"], table.loc[ok, "dynamics_class"])
+        ]
         table["group"] = group.where(ok, None)
     table["excluded"] = ~valid
     table["reason"] = ["; ".join(r) for r in reasons]
@@ -1018,8 +1207,9 @@ def compute(source: Any, method: Method, year: int | None = None) -> IndexResult
     table = table.iloc[order]
     if data.kind == "package" and dyn is None and method.dynamics is not None and not notes:
         notes.append("Dynamik nicht berechnet.")
-    return IndexResult(method=method, year=year, areas=table, status=status, dynamics=dynamics,
-                       notes=tuple(notes))
+    return IndexResult(
+        method=method, year=year, areas=table, status=status, dynamics=dynamics, notes=tuple(notes)
+    )
 
 
 def _fill(table: pd.DataFrame, prefix: str, part: PartResult, valid: np.ndarray) -> None:
@@ -1039,7 +1229,9 @@ def _fill(table: pd.DataFrame, prefix: str, part: PartResult, valid: np.ndarray)
 
 def _columns(wide: pd.DataFrame, columns: list[str], ids: list[str]) -> pd.DataFrame:
     out = wide.reindex(index=ids, columns=columns)
-    return out.apply(pd.to_numeric, errors="coerce").astype("float64") if len(columns) else out.astype("float64")
+    return (
+        out.apply(pd.to_numeric, errors="coerce").astype("float64") if len(columns) else out.astype("float64")
+    )
 
 
 def _labels(method: Method, data: IndexData) -> dict[str, str]:
@@ -1057,14 +1249,24 @@ def _population(method: Method, data: IndexData, wide: pd.DataFrame, ids: list[s
     col = method.exclusion.population
     if data.kind == "package":
         if col:
-            return pd.to_numeric(wide.reindex(ids)[col], errors="coerce").to_numpy(dtype=float) \
-                if col in wide.columns else np.full(len(ids), np.nan)
+            return (
+                pd.to_numeric(wide.reindex(ids)[col], errors="coerce").to_numpy(dtype=float)
+                if col in wide.columns
+                else np.full(len(ids), np.nan)
+            )
         return data.static_population.reindex(ids).to_numpy(dtype=float)
-    for name in ([col] if col else ["einwohner", "population"]):
+    for name in [col] if col else ["einwohner", "population"]:
         if name in wide.columns:
             return pd.to_numeric(wide.reindex(ids)[name], errors="coerce").to_numpy(dtype=float)
-    raise MethodError([MethodProblem(method.file, "exclusion.population",
-                                     f"Spalte „{col or 'einwohner'}“ für die Einwohnerzahl fehlt in der Tabelle.")])
+    raise MethodError(
+        [
+            MethodProblem(
+                method.file,
+                "exclusion.population",
+                f"Spalte „{col or 'einwohner'}“ für die Einwohnerzahl fehlt in der Tabelle.",
+            )
+        ]
+    )
 
 
 def _outlier_flags(method: Method, data: IndexData, wide: pd.DataFrame, ids: list[str]) -> np.ndarray | None:
@@ -1073,8 +1275,15 @@ def _outlier_flags(method: Method, data: IndexData, wide: pd.DataFrame, ids: lis
         return None
     frame = data.area_columns if data.kind == "package" else wide
     if frame is None or col not in frame.columns:
-        raise MethodError([MethodProblem(method.file, "exclusion.outlier_column",
-                                         f"Spalte „{col}“ (Ausreißer-Markierung) fehlt in den Daten.")])
+        raise MethodError(
+            [
+                MethodProblem(
+                    method.file,
+                    "exclusion.outlier_column",
+                    f"Spalte „{col}“ (Ausreißer-Markierung) fehlt in den Daten.",
+                )
+            ]
+        )
     values = frame[col].reindex(ids)
     return values.map(_truthy).to_numpy(dtype=bool)
 
@@ -1090,27 +1299,50 @@ def _truthy(v: Any) -> bool:
 def _check_against_data(method: Method, data: IndexData) -> None:
     problems = []
     if data.kind == "package" and method.level and method.level not in data.package.levels:
-        problems.append(MethodProblem(method.file, "method.level",
-                                      f"Die Ebene „{method.level}“ gibt es im Datenpaket nicht "
-                                      f"(vorhanden: {', '.join(data.package.levels)})."))
+        problems.append(
+            MethodProblem(
+                method.file,
+                "method.level",
+                f"Die Ebene „{method.level}“ gibt es im Datenpaket nicht "
+                f"(vorhanden: {', '.join(data.package.levels)}).",
+            )
+        )
     where = "im Datenpaket (indicators.csv)" if data.kind == "package" else "in der Tabelle (Spalte fehlt)"
     for name, part in method.parts.items():
         for s in part.indicators:
             path = f"{name}.indicators.{s.id}"
             if not data.has_column(s.id):
-                problems.append(MethodProblem(method.file, path, f"Den Indikator „{s.id}“ gibt es nicht {where}."))
+                problems.append(
+                    MethodProblem(method.file, path, f"Den Indikator „{s.id}“ gibt es nicht {where}.")
+                )
                 continue
             if s.direction is None:
                 direction = data.catalogue.at[s.id, "direction"] if data.catalogue is not None else None
                 if direction not in NEED_DIRECTIONS:
-                    why = ("ist beschreibend (Richtung „neutral“)" if direction == "neutral"
-                           else "hat keine Richtung")
-                    problems.append(MethodProblem(method.file, f"{path}.direction",
-                                                  f"„{s.id}“ {why}; bitte „direction“ angeben "
-                                                  f"(need_higher oder need_lower)."))
-    if method.exclusion.population and data.kind == "package" and not data.has_column(method.exclusion.population):
-        problems.append(MethodProblem(method.file, "exclusion.population",
-                                      f"Den Indikator „{method.exclusion.population}“ gibt es nicht {where}."))
+                    why = (
+                        "ist beschreibend (Richtung „neutral“)"
+                        if direction == "neutral"
+                        else "hat keine Richtung"
+                    )
+                    problems.append(
+                        MethodProblem(
+                            method.file,
+                            f"{path}.direction",
+                            f"„{s.id}“ {why}; bitte „direction“ angeben (need_higher oder need_lower).",
+                        )
+                    )
+    if (
+        method.exclusion.population
+        and data.kind == "package"
+        and not data.has_column(method.exclusion.population)
+    ):
+        problems.append(
+            MethodProblem(
+                method.file,
+                "exclusion.population",
+                f"Den Indikator „{method.exclusion.population}“ gibt es nicht {where}.",
+            )
+        )
     if problems:
         raise MethodError(problems)
 
@@ -1122,8 +1354,15 @@ def _direction(spec: IndicatorSpec, data_catalogue: pd.DataFrame | None) -> floa
     return -1.0 if direction == "need_lower" else 1.0
 
 
-def _part(method: Method, name: str, part: Part, raw: pd.DataFrame, labels: dict[str, str],
-          year: int | None, catalogue: pd.DataFrame | None) -> PartResult:
+def _part(
+    method: Method,
+    name: str,
+    part: Part,
+    raw: pd.DataFrame,
+    labels: dict[str, str],
+    year: int | None,
+    catalogue: pd.DataFrame | None,
+) -> PartResult:
     specs = part.active
     signs = np.array([_direction(s, catalogue) for s in specs])
     weights = np.array([s.weight for s in specs])
@@ -1141,18 +1380,32 @@ def _part(method: Method, name: str, part: Part, raw: pd.DataFrame, labels: dict
         offset = float(composite.mean())
         scale = float(composite.std(ddof=1 if part.sd == "sample" else 0))
         if not scale > 1e-12 * max(1.0, abs(offset)):
-            raise MethodError([MethodProblem(method.file, f"{name}.restandardise",
-                                             "Der zusammengesetzte Wert hat keine Streuung; er lässt sich nicht "
-                                             "erneut standardisieren.")])
+            raise MethodError(
+                [
+                    MethodProblem(
+                        method.file,
+                        f"{name}.restandardise",
+                        "Der zusammengesetzte Wert hat keine Streuung; er lässt sich nicht "
+                        "erneut standardisieren.",
+                    )
+                ]
+            )
     score = (composite - offset) / scale
     index, cols = raw.index, raw.columns
     return PartResult(
-        raw=raw, standardised=pd.DataFrame(Z, index=index, columns=cols),
+        raw=raw,
+        standardised=pd.DataFrame(Z, index=index, columns=cols),
         contributions=pd.DataFrame(contributions, index=index, columns=cols),
         imputed=pd.DataFrame(imputed, index=index, columns=cols),
-        composite=pd.Series(composite, index=index), score=pd.Series(score, index=index),
-        offset=offset, scale=scale, reference=pd.Series(dtype=float), reference_is_city=False,
-        labels={c: labels[c] for c in cols}, classes=part.classes)
+        composite=pd.Series(composite, index=index),
+        score=pd.Series(score, index=index),
+        offset=offset,
+        scale=scale,
+        reference=pd.Series(dtype=float),
+        reference_is_city=False,
+        labels={c: labels[c] for c in cols},
+        classes=part.classes,
+    )
 
 
 def _reference(data: IndexData, year: int | None, raw: pd.DataFrame) -> tuple[pd.Series, bool]:
@@ -1163,14 +1416,20 @@ def _reference(data: IndexData, year: int | None, raw: pd.DataFrame) -> tuple[pd
     return raw.mean(), False
 
 
-def _standardise(X: np.ndarray, part: Part, method: Method, name: str, ids: list[str],
-                 year: int | None, signs: np.ndarray) -> np.ndarray:
+def _standardise(
+    X: np.ndarray, part: Part, method: Method, name: str, ids: list[str], year: int | None, signs: np.ndarray
+) -> np.ndarray:
     """Column-wise over the valid areas; NaN (missing, kept for mean imputation) stays NaN."""
     count = np.sum(~np.isnan(X), axis=0)
     problems = []
     for j in np.flatnonzero(count < 2):
-        problems.append(MethodProblem(method.file, f"{name}.indicators.{ids[j]}",
-                                      f"„{ids[j]}“ hat{_in_year(year)} weniger als zwei gültige Werte."))
+        problems.append(
+            MethodProblem(
+                method.file,
+                f"{name}.indicators.{ids[j]}",
+                f"„{ids[j]}“ hat{_in_year(year)} weniger als zwei gültige Werte.",
+            )
+        )
     if problems:
         raise MethodError(problems)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1189,10 +1448,15 @@ def _standardise(X: np.ndarray, part: Part, method: Method, name: str, ids: list
             flat = np.nanmax(X, axis=0) == np.nanmin(X, axis=0)
     for j in np.flatnonzero(flat):
         column = X[~np.isnan(X[:, j]), j]
-        problems.append(MethodProblem(
-            method.file, f"{name}.indicators.{ids[j]}",
-            f"„{ids[j]}“ hat{_in_year(year)} über die {len(column)} gültigen Gebiete keine Streuung (alle Werte "
-            f"{number(column[0] * signs[j], 2)}); so lässt sich nicht standardisieren."))
+        problems.append(
+            MethodProblem(
+                method.file,
+                f"{name}.indicators.{ids[j]}",
+                f"„{ids[j]}“ hat{_in_year(year)} über die {len(column)} gültigen Gebiete keine Streuung "
+                f"(alle Werte "
+                f"{number(column[0] * signs[j], 2)}); so lässt sich nicht standardisieren.",
+            )
+        )
     if problems:
         raise MethodError(problems)
     return Z
@@ -1230,6 +1494,7 @@ def _ranks(S: np.ndarray) -> np.ndarray:
 # several years, robustness
 # --------------------------------------------------------------------------------------------
 
+
 def rank_over_time(source: Any, method: Method, years: Sequence[int]) -> pd.DataFrame:
     """Long table (area_id, year, name, score, rank, class, class_index, dynamics_class,
     excluded, reason) of the index in each year; a year without data raises SozialindexError."""
@@ -1252,8 +1517,15 @@ def compare_years(source: Any, method: Method, year_a: int, year_b: int) -> pd.D
     long = rank_over_time(source, method, [year_a, year_b])
     a = long[long["year"] == year_a].set_index("area_id")
     b = long[long["year"] == year_b].set_index("area_id")
-    out = pd.DataFrame({"name": a["name"], "rank_a": a["rank"], "rank_b": b["rank"].reindex(a.index),
-                        "class_a": a["class"], "class_b": b["class"].reindex(a.index)})
+    out = pd.DataFrame(
+        {
+            "name": a["name"],
+            "rank_a": a["rank"],
+            "rank_b": b["rank"].reindex(a.index),
+            "class_a": a["class"],
+            "class_b": b["class"].reindex(a.index),
+        }
+    )
     out["rank_change"] = out["rank_a"] - out["rank_b"]
     both = out["class_a"].notna() & out["class_b"].notna()
     out["class_changed"] = both & (out["class_a"] != out["class_b"])
@@ -1271,12 +1543,20 @@ class Robustness:
     spread: float
     seed: int
     part: str
-    left_out: tuple[str, ...]   # indicators left out one at a time (empty with one indicator)
+    left_out: tuple[str, ...]  # indicators left out one at a time (empty with one indicator)
 
 
-def robustness(source: Any, method: Method, year: int | None = None, *, draws: int = 500,
-               spread: float = 0.2, seed: int = 0, part: str = "status",
-               result: IndexResult | None = None) -> Robustness:
+def robustness(
+    source: Any,
+    method: Method,
+    year: int | None = None,
+    *,
+    draws: int = 500,
+    spread: float = 0.2,
+    seed: int = 0,
+    part: str = "status",
+    result: IndexResult | None = None,
+) -> Robustness:
     """How much the ranking depends on the weights: every active indicator left out once, and
     `draws` random weight sets (each weight times a uniform factor in [1 - spread, 1 + spread],
     seeded). Standardised values and the set of valid areas are those of the base method; all
@@ -1301,42 +1581,56 @@ def robustness(source: Any, method: Method, year: int | None = None, *, draws: i
     ranks = _ranks(S)
     classes = _classify(S, spec.classes)
     n_loo = loo.shape[1]
-    family_loo = np.r_[0, 1:1 + n_loo]
-    family_w = np.r_[0, 1 + n_loo:W.shape[1]]
+    family_loo = np.r_[0, 1 : 1 + n_loo]
+    family_w = np.r_[0, 1 + n_loo : W.shape[1]]
     base_rank, base_class = ranks[:, 0], classes[:, 0]
-    table = pd.DataFrame({
-        "name": result.valid["name"].reindex(pr.score.index).to_numpy(),
-        "rank": base_rank,
-        "class": [spec.classes[i].label for i in base_class],
-        "rank_min": ranks.min(axis=1), "rank_max": ranks.max(axis=1),
-        "loo_rank_min": ranks[:, family_loo].min(axis=1), "loo_rank_max": ranks[:, family_loo].max(axis=1),
-        "weights_rank_min": ranks[:, family_w].min(axis=1), "weights_rank_max": ranks[:, family_w].max(axis=1),
-        "class_stable": (classes == base_class[:, None]).all(axis=1),
-        "class_share": (classes[:, 1 + n_loo:] == base_class[:, None]).mean(axis=1) if draws else np.nan,
-    }, index=pr.score.index)
+    table = pd.DataFrame(
+        {
+            "name": result.valid["name"].reindex(pr.score.index).to_numpy(),
+            "rank": base_rank,
+            "class": [spec.classes[i].label for i in base_class],
+            "rank_min": ranks.min(axis=1),
+            "rank_max": ranks.max(axis=1),
+            "loo_rank_min": ranks[:, family_loo].min(axis=1),
+            "loo_rank_max": ranks[:, family_loo].max(axis=1),
+            "weights_rank_min": ranks[:, family_w].min(axis=1),
+            "weights_rank_max": ranks[:, family_w].max(axis=1),
+            "class_stable": (classes == base_class[:, None]).all(axis=1),
+            "class_share": (classes[:, 1 + n_loo :] == base_class[:, None]).mean(axis=1) if draws else np.nan,
+        },
+        index=pr.score.index,
+    )
     table = table.iloc[np.lexsort((np.arange(len(table)), table["rank"].to_numpy()))]
-    return Robustness(table=table, draws=draws, spread=spread, seed=seed, part=part,
-                      left_out=tuple(s.id for s in spec.active) if k >= 2 else ())
+    return Robustness(
+        table=table,
+        draws=draws,
+        spread=spread,
+        seed=seed,
+        part=part,
+        left_out=tuple(s.id for s in spec.active) if k >= 2 else (),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # checking against a published index
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Comparison:
     """Computed vs. published: class agreement and the largest difference of the index values."""
-    areas: pd.DataFrame      # per area: published and computed values and classes, differences
+
+    areas: pd.DataFrame  # per area: published and computed values and classes, differences
     tolerance: float
-    status_classes: tuple[int, int]        # (equal, compared)
+    status_classes: tuple[int, int]  # (equal, compared)
     dynamics_classes: tuple[int, int] | None
     status_max_diff: float
     dynamics_max_diff: float | None
-    status_within: int                     # |Δ| <= tolerance
+    status_within: int  # |Δ| <= tolerance
     dynamics_within: int | None
     excluded_published: int
     excluded_computed: int
-    excluded_equal: bool                   # the same areas have no index on both sides
+    excluded_equal: bool  # the same areas have no index on both sides
 
     @property
     def passed(self) -> bool:
@@ -1349,20 +1643,28 @@ class Comparison:
     def lines(self) -> list[str]:
         t = self.tolerance
         same = "dieselben Gebiete" if self.excluded_equal else "NICHT dieselben Gebiete"
-        out = [f"Gebiete mit veröffentlichtem Index: {self.status_classes[1]}; ohne Index: veröffentlicht "
-               + f"{self.excluded_published}, berechnet {self.excluded_computed} ({same})",
-               f"Statusklassen gleich:   {self.status_classes[0]}/{self.status_classes[1]}"]
+        out = [
+            f"Gebiete mit veröffentlichtem Index: {self.status_classes[1]}; ohne Index: veröffentlicht "
+            + f"{self.excluded_published}, berechnet {self.excluded_computed} ({same})",
+            f"Statusklassen gleich:   {self.status_classes[0]}/{self.status_classes[1]}",
+        ]
         if self.dynamics_classes is not None:
             out.append(f"Dynamikklassen gleich:  {self.dynamics_classes[0]}/{self.dynamics_classes[1]}")
-        out.append(f"Statusindex:  max |Δ| = {self.status_max_diff:.7f}  "
-                   f"({self.status_within}/{self.status_classes[1]} mit |Δ| ≤ {t})")
+        out.append(
+            f"Statusindex:  max |Δ| = {self.status_max_diff:.7f}  "
+            f"({self.status_within}/{self.status_classes[1]} mit |Δ| ≤ {t})"
+        )
         if self.dynamics_max_diff is not None:
-            out.append(f"Dynamikindex: max |Δ| = {self.dynamics_max_diff:.7f}  "
-                       f"({self.dynamics_within}/{self.dynamics_classes[1]} mit |Δ| ≤ {t})")  # type: ignore[index]
+            out.append(
+                f"Dynamikindex: max |Δ| = {self.dynamics_max_diff:.7f}  "
+                f"({self.dynamics_within}/{self.dynamics_classes[1]} mit |Δ| ≤ {t})"
+            )  # type: ignore[index]
         return out
 
 
-def compare_with_published(result: IndexResult, published: pd.DataFrame, tolerance: float = 0.005) -> Comparison:
+def compare_with_published(
+    result: IndexResult, published: pd.DataFrame, tolerance: float = 0.005
+) -> Comparison:
     """`published`: index area_id, columns `score` and `class` (and `dynamics_score`,
     `dynamics_class` when the method has dynamics); empty class = the area has no index."""
     pub = published.copy()
@@ -1371,8 +1673,16 @@ def compare_with_published(result: IndexResult, published: pd.DataFrame, toleran
     has_pub = pub["class"].notna() & (pub["class"].astype(str) != "")
     has_ours = ~ours["excluded"].fillna(True).astype(bool)
     both = has_pub & has_ours
-    table = pd.DataFrame({"name": ours["name"], "published_score": pub["score"], "score": ours["score"],
-                          "published_class": pub["class"], "class": ours["class"]}, index=pub.index)
+    table = pd.DataFrame(
+        {
+            "name": ours["name"],
+            "published_score": pub["score"],
+            "score": ours["score"],
+            "published_class": pub["class"],
+            "class": ours["class"],
+        },
+        index=pub.index,
+    )
     table["diff"] = (table["score"] - table["published_score"]).abs()
     status_equal = int((both & (table["class"] == table["published_class"])).sum())
     status_diff = table.loc[both, "diff"]
@@ -1383,21 +1693,31 @@ def compare_with_published(result: IndexResult, published: pd.DataFrame, toleran
         table["published_dynamics_class"] = pub["dynamics_class"]
         table["dynamics_class"] = ours["dynamics_class"]
         table["dynamics_diff"] = (table["dynamics_score"] - table["published_dynamics_score"]).abs()
-        dyn_classes = (int((both & (table["dynamics_class"] == table["published_dynamics_class"])).sum()),
-                       int(both.sum()))
+        dyn_classes = (
+            int((both & (table["dynamics_class"] == table["published_dynamics_class"])).sum()),
+            int(both.sum()),
+        )
         dyn_max = float(table.loc[both, "dynamics_diff"].max())
         dyn_within = int((table.loc[both, "dynamics_diff"] <= tolerance).sum())
     return Comparison(
-        areas=table, tolerance=tolerance, status_classes=(status_equal, int(both.sum())),
-        dynamics_classes=dyn_classes, status_max_diff=float(status_diff.max()), dynamics_max_diff=dyn_max,
-        status_within=int((status_diff <= tolerance).sum()), dynamics_within=dyn_within,
-        excluded_published=int((~has_pub).sum()), excluded_computed=int((~has_ours).sum()),
-        excluded_equal=bool((has_pub == has_ours).all()))
+        areas=table,
+        tolerance=tolerance,
+        status_classes=(status_equal, int(both.sum())),
+        dynamics_classes=dyn_classes,
+        status_max_diff=float(status_diff.max()),
+        dynamics_max_diff=dyn_max,
+        status_within=int((status_diff <= tolerance).sum()),
+        dynamics_within=dyn_within,
+        excluded_published=int((~has_pub).sum()),
+        excluded_computed=int((~has_ours).sum()),
+        excluded_equal=bool((has_pub == has_ours).all()),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # the method files of a package
 # --------------------------------------------------------------------------------------------
+
 
 def validate_methods(package: Any) -> tuple[list[str], list[MethodProblem]]:
     """Every `methods/*.toml` of a loaded package: readable, valid, and computable for the

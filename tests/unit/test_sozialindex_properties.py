@@ -25,10 +25,19 @@ color = "#d7191c"
 """
 
 
-def method(k: int, *, standardisation: str = "zscore", aggregation: str = "sum", restandardise: bool = False,
-           sd: str = "population", directions: list[str] | None = None) -> si.Method:
+def method(
+    k: int,
+    *,
+    standardisation: str = "zscore",
+    aggregation: str = "sum",
+    restandardise: bool = False,
+    sd: str = "population",
+    directions: list[str] | None = None,
+) -> si.Method:
     directions = directions or ["need_higher"] * k
-    indicators = "\n".join(f'i{j} = {{ direction = "{d}", weight = {1 + j * 0.5} }}' for j, d in enumerate(directions))
+    indicators = "\n".join(
+        f'i{j} = {{ direction = "{d}", weight = {1 + j * 0.5} }}' for j, d in enumerate(directions)
+    )
     return si.parse_method(f"""
 [method]
 id = "p"
@@ -50,14 +59,22 @@ def tables(draw, min_areas: int = 3, max_areas: int = 12):
     k = draw(st.integers(1, 3))
     columns = {}
     for j in range(k):
-        values = draw(st.lists(st.integers(-50, 50), min_size=n, max_size=n).filter(lambda v: len(set(v)) > 1))
+        values = draw(
+            st.lists(st.integers(-50, 50), min_size=n, max_size=n).filter(lambda v: len(set(v)) > 1)
+        )
         columns[f"i{j}"] = [float(v) for v in values]
     return pd.DataFrame({"area_id": [f"A{i}" for i in range(n)], **columns}), k
 
 
 @settings(max_examples=150, deadline=None)
-@given(tables(), st.floats(0.01, 1000), st.floats(-1e4, 1e4), st.booleans(), st.sampled_from(["population", "sample"]),
-       st.data())
+@given(
+    tables(),
+    st.floats(0.01, 1000),
+    st.floats(-1e4, 1e4),
+    st.booleans(),
+    st.sampled_from(["population", "sample"]),
+    st.data(),
+)
 def test_ranks_invariant_under_positive_affine_transformation(table_k, a, b, restandardise, sd, data):
     table, k = table_k
     j = data.draw(st.integers(0, k - 1))
@@ -70,9 +87,17 @@ def test_ranks_invariant_under_positive_affine_transformation(table_k, a, b, res
 
 
 @settings(max_examples=200, deadline=None)
-@given(tables(), st.sampled_from(["zscore", "minmax", "percentile"]), st.sampled_from(["sum", "mean"]),
-       st.sampled_from(["population", "sample"]), st.integers(1, 100), st.data())
-def test_raising_a_need_indicator_never_improves_the_class(table_k, standardisation, aggregation, sd, delta, data):
+@given(
+    tables(),
+    st.sampled_from(["zscore", "minmax", "percentile"]),
+    st.sampled_from(["sum", "mean"]),
+    st.sampled_from(["population", "sample"]),
+    st.integers(1, 100),
+    st.data(),
+)
+def test_raising_a_need_indicator_never_improves_the_class(
+    table_k, standardisation, aggregation, sd, delta, data
+):
     """Holds for every standardisation without re-standardising the composite (see
     test_restandardising_can_break_monotonicity for why it cannot hold with it)."""
     table, k = table_k
@@ -96,7 +121,9 @@ def test_restandardising_can_break_monotonicity():
     composite grows. Three areas, two indicators: area A0's need rises, its index falls."""
     m = method(2, restandardise=True)
     m = si.adjust(m, weights={"i0": 1.0, "i1": 1.0})
-    table = pd.DataFrame({"area_id": ["A0", "A1", "A2"], "i0": [0.45, -0.09, 0.83], "i1": [1.25, 2.97, -0.48]})
+    table = pd.DataFrame(
+        {"area_id": ["A0", "A1", "A2"], "i0": [0.45, -0.09, 0.83], "i1": [1.25, 2.97, -0.48]}
+    )
     before = si.compute(table, m).areas.loc["A0", "score"]
     table.loc[0, "i0"] += 11.8
     after = si.compute(table, m).areas.loc["A0", "score"]
