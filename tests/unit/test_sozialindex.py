@@ -605,3 +605,13 @@ def test_erfurt_demo_method_on_the_bundled_package():
     assert r.excluded["reason"].str.startswith("weniger als 500 Einwohner").all()
     assert (r.valid["rank"].astype(int).sort_values().to_numpy() == np.arange(1, len(r.valid) + 1)).all()
     assert r.status.imputed.to_numpy().any()  # withheld values are set to the mean
+
+
+def test_every_method_file_key_is_documented():
+    text = (REPO / "docs" / "sozialindex.md").read_text(encoding="utf-8")
+    keys = (si._METHOD_KEYS | si._EXCLUSION_KEYS | si._DYNAMICS_KEYS | si._INDICATOR_KEYS | si._CLASS_KEYS) - {
+        "indicators", "classes"}
+    missing = sorted(k for k in keys if f"| `{k}` |" not in text)
+    assert not missing, f"undocumented method-file keys: {missing}"
+    for value in (*si.STANDARDISATIONS, *si.SD_KINDS, *si.AGGREGATIONS, *si.MISSING_RULES, *si.DYNAMICS_MODES):
+        assert f'"{value}"' in text, value
