@@ -377,7 +377,7 @@ def test_presets_round_trip_through_toml(name):
     assert si.parse_method(si.method_to_toml(adjusted)) == adjusted
 
 
-def test_erfurt_preset_in_package_equals_shipped_preset_and_demo_output(tmp_path):
+def test_erfurt_preset_in_package_equals_shipped_preset():
     shipped = (REPO / "sozialraum" / "presets" / "erfurt-demo.toml").read_bytes()
     assert (REPO / "data" / "erfurt" / "methods" / "erfurt-demo.toml").read_bytes() == shipped
 
@@ -609,9 +609,16 @@ def test_erfurt_demo_method_on_the_bundled_package():
 
 def test_every_method_file_key_is_documented():
     text = (REPO / "docs" / "sozialindex.md").read_text(encoding="utf-8")
-    keys = (si._METHOD_KEYS | si._EXCLUSION_KEYS | si._DYNAMICS_KEYS | si._INDICATOR_KEYS | si._CLASS_KEYS) - {
-        "indicators", "classes"}
+    keys = (
+        si._METHOD_KEYS | si._EXCLUSION_KEYS | si._DYNAMICS_KEYS | si._INDICATOR_KEYS | si._CLASS_KEYS
+    ) - {"indicators", "classes"}
     missing = sorted(k for k in keys if f"| `{k}` |" not in text)
     assert not missing, f"undocumented method-file keys: {missing}"
-    for value in (*si.STANDARDISATIONS, *si.SD_KINDS, *si.AGGREGATIONS, *si.MISSING_RULES, *si.DYNAMICS_MODES):
+    for value in (
+        *si.STANDARDISATIONS,
+        *si.SD_KINDS,
+        *si.AGGREGATIONS,
+        *si.MISSING_RULES,
+        *si.DYNAMICS_MODES,
+    ):
         assert f'"{value}"' in text, value
