@@ -17,7 +17,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if package is None:
         print(format_problems(problems), file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - started
     obs = package.observations
     print(f"Datenpaket gültig: {package.title} (Stand {package.edition:%d.%m.%Y})")
     print(f"  Gebiete: {len(package.areas)} ({', '.join(f'{(package.areas.level == lv).sum()} {lv}' for lv in package.levels)})")
@@ -26,7 +25,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"  Werte: {len(obs)} (davon {int(obs.computed.sum())} berechnet, "
           f"{int(obs.suppressed.sum())} geheimgehalten)")
     print(f"  Maßnahmen: {len(package.measures)}, Einrichtungen: {len(package.facilities)}")
-    print(f"  geprüft in {seconds:.2f} s")
+    from .sozialindex import validate_methods
+
+    checked, method_problems = validate_methods(package)
+    if method_problems:
+        count = len(method_problems)
+        print(f"Methodendateien nicht gültig ({count} Problem{'e' if count != 1 else ''}):", file=sys.stderr)
+        for problem in method_problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    if checked:
+        print(f"  Methoden (Sozialindex): {', '.join(checked)}")
+    print(f"  geprüft in {time.perf_counter() - started:.2f} s")
     return 0
 
 
@@ -58,9 +68,63 @@ def cmd_gross(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    """Sozialindex of one year, one row per area (CSV). Source: a data package folder, or a wide
+    CSV table (one row per area: area_id, name, one column per indicator)."""
+    from . import sozialindex as si
+
+    source_path = Path(args.source)
+    try:
+        if source_path.is_file() and source_path.suffix.lower() == ".csv":
+            source = _read_wide_csv(source_path)
+            method = si.resolve_method(args.method)
+        else:
+            package, problems = read_package(source_path)
+            if package is None:
+                print(format_problems(problems), file=sys.stderr)
+                return 1
+            source = package
+            method = si.resolve_method(args.method, source_path)
+        result = si.compute(source, method, args.year)
+    except si.SozialindexError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    table = result.to_frame()
+    valid = int((~result.areas["excluded"]).sum())
+    summary = [f"Sozialindex „{method.title}“{f' {result.year}' if result.year else ''}: "
+               f"{valid} Gebiete bewertet, {len(table) - valid} ausgeschlossen", *result.notes]
+    if args.out:
+        table.to_csv(args.out, index=False, float_format="%.6f")
+        print("\n".join([*summary, f"geschrieben nach {args.out}"]))
+    else:
+        try:
+            table.to_csv(sys.stdout, index=False, float_format="%.6f")
+        except BrokenPipeError:   # `| head`: the reader has enough
+            return 0
+        print("\n".join(summary), file=sys.stderr)
+    return 0
+
+
+def _read_wide_csv(path: Path):
+    import pandas as pd
+
+    from .sozialindex import SozialindexError
+
+    try:
+        frame = pd.read_csv(path, dtype={"area_id": str}, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        raise SozialindexError(f"{path.name}: keine lesbare CSV-Tabelle (UTF-8, Komma als Trennzeichen).") \
+            from None
+    if "area_id" not in frame.columns:
+        raise SozialindexError(f"{path.name}: Spalte „area_id“ fehlt (eine Zeile je Gebiet, eine Spalte je "
+                               f"Indikator).")
+    return frame
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum",
-                                     description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen.")
+                                     description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen, "
+                                                 "Sozialindex berechnen.")
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="Datenpaket prüfen (Schema, Bezüge, unmögliche Werte, Geometrie)")
     validate.add_argument("directory", help="Ordner mit datapackage.json")
@@ -78,6 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
     gross.add_argument("--planning-areas", type=int, default=100, help="Zahl der Planungsräume (Standard: 100)")
     gross.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard: 1)")
     gross.set_defaults(func=cmd_gross)
+    index = sub.add_parser("index", help="Sozialindex eines Jahres berechnen (eine Zeile je Gebiet, CSV)")
+    index.add_argument("source", metavar="DATA_DIR",
+                       help="Ordner mit datapackage.json oder eine breite CSV-Tabelle "
+                            "(area_id, name, Indikatoren)")
+    index.add_argument("--method", required=True,
+                       help="Methodendatei (.toml) oder Name einer Vorlage "
+                            "(methods/ des Pakets, sozialraum/presets/)")
+    index.add_argument("--year", type=int, default=None, help="Jahr (Standard: das neueste im Datenpaket)")
+    index.add_argument("--out", help="CSV-Datei für das Ergebnis (sonst Ausgabe auf dem Bildschirm)")
+    index.set_defaults(func=cmd_index)
     return parser
 
 

@@ -17,8 +17,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .schema import (AREAS, FACILITIES, INDICATORS, LEITLINIEN, LIST_SEPARATOR, MEASURES, MILESTONES,
-                     OBSERVATIONS, Resource, datapackage_descriptor, geometry_resource)
+from .schema import (AREAS, FACILITIES, INDICATORS, LEITLINIEN, LIST_SEPARATOR, MEASURES, METHODS_FOLDER,
+                     MILESTONES, OBSERVATIONS, Resource, datapackage_descriptor, geometry_resource)
 
 DEFAULT_SEED = 2024
 EDITION = "2024-12-31"
@@ -148,3 +148,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> None:
         META, name="erfurt-sozialraum-beispieldaten", title=META["title"],
         geometry=geometry_resource(path="areas.geojson", join_property="STADTTE_ID", join_field="area_id"))
     write_json(out_dir / "datapackage.json", descriptor)
+    # the Sozialindex demo method (docs/sozialindex.md); the preset file is its single source
+    (out_dir / METHODS_FOLDER).mkdir(exist_ok=True)
+    (out_dir / METHODS_FOLDER / "erfurt-demo.toml").write_bytes(
+        (Path(__file__).parent / "presets" / "erfurt-demo.toml").read_bytes())

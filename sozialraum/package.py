@@ -24,7 +24,7 @@ from . import aggregation, geo, validation
 from .problems import PackageError, Problem, ProblemCollector, read_json
 from .schema import (AREA_LEVELS, DEFAULT_SUPPRESSION_THRESHOLD, GEOMETRY_DEFAULT_JOIN_PROPERTY,
                      GEOMETRY_DEFAULT_PATH, GEOMETRY_RESOURCE_NAME, META_KEYS_REQUIRED,
-                     TABLE_RESOURCES)
+                     METHODS_FOLDER, TABLE_RESOURCES)
 from .tables import read_table
 
 DESCRIPTOR = "datapackage.json"
@@ -129,11 +129,16 @@ def _threshold(meta: dict[str, Any]) -> int:
 
 
 def fingerprint(path: Path) -> str:
-    """Changes whenever a file of the package changes; used as cache key."""
+    """Changes whenever a file of the package changes, including the Sozialindex method files
+    in `methods/` (pages cache by it); used as cache key."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.iterdir() if p.is_file()):
+    files = [p for p in path.iterdir() if p.is_file()]
+    methods = path / METHODS_FOLDER
+    if methods.is_dir():
+        files += [p for p in methods.iterdir() if p.is_file()]
+    for file in sorted(files):
         stat = file.stat()
-        digest.update(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+        digest.update(f"{file.relative_to(path).as_posix()}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()[:16]
 
 

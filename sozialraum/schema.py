@@ -402,6 +402,10 @@ notes (list of strings shown on the Methodik page).
 
 DEFAULT_SUPPRESSION_THRESHOLD = 3
 
+METHODS_FOLDER = "methods"
+"""Optional folder of a package with Sozialindex method files (`*.toml`, docs/sozialindex.md).
+Not a Frictionless resource; found by convention, checked by `python -m sozialraum validate`."""
+
 
 def geometry_resource(path: str = GEOMETRY_DEFAULT_PATH,
                       join_property: str = GEOMETRY_DEFAULT_JOIN_PROPERTY,
