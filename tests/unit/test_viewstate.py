@@ -233,8 +233,16 @@ GOOD_TOKENS = ["sgb2", "wohnflaeche", "einwohner", "segregation", "2020", "2021"
 
 
 def _unicode_digit_trap(text: str) -> bool:
-    """'²' is a digit to str.isdigit() but not to int(); see test_year_with_unicode_digit_is_a_notice."""
-    return any(c.isdigit() and not c.isdecimal() for c in text)
+    """Texts that crash Reader.year (see YEAR_CRASH and test_year_with_unicode_digit_is_a_notice):
+    '²' is a digit to str.isdigit() but not to int(); '2020\\x1f' strips to digits, but int() is
+    called on the unstripped text. Remove this guard when the bug is fixed."""
+    if not text.strip().isdigit():
+        return False
+    try:
+        int(text)
+    except ValueError:
+        return True
+    return False
 
 
 @settings(max_examples=300, deadline=None)
@@ -252,12 +260,12 @@ def test_atlas_any_query_gives_a_valid_canonical_state(query):
 
 
 YEAR_CRASH = ("sozialraum/viewstate.py Reader.year: text.strip().isdigit() accepts '²' (a digit to "
-              "str.isdigit, not to int), then int(text) raises ValueError: /atlas?jahr=² crashes instead "
-              "of showing a notice")
+              "str.isdigit, not to int) and '2020\\x1f' (stripped), then int(text) on the unstripped text raises "
+              "ValueError: /atlas?jahr=%C2%B2 or ?jahr=2020%1F crashes instead of showing a notice")
 
 
 @pytest.mark.xfail(strict=True, raises=ValueError, reason=YEAR_CRASH)
-@pytest.mark.parametrize("year", ["²", "2⁰2⁰", "①"])
+@pytest.mark.parametrize("year", ["²", "2⁰2⁰", "①", "2020\x1f", "\x1c2021"])
 def test_year_with_unicode_digit_is_a_notice(pkg, year):
     state, notices = vs.atlas_from_query(pkg, {"jahr": year})
     assert state.year == 2021 and len(notices) == 1
