@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -78,8 +79,8 @@ def test_jenks_finds_the_obvious_clusters():
 
 def test_jenks_never_more_classes_than_distinct_values():
     edges = atlas.class_edges([1, 1, 1, 5, 5], "jenks", 5)
-    np.testing.assert_allclose(edges, [1, 5])
-    assert atlas.assign_classes([1, 1, 1, 5, 5], edges).tolist() == [0, 0, 0, 0, 0]
+    assert atlas.assign_classes([1, 1, 1, 5, 5], edges).tolist() == [0, 0, 0, 1, 1]
+    assert atlas.class_labels(edges, 1, "%") == ["1,0 bis unter 5,0 %", "5,0 %"]
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -151,20 +152,32 @@ def _ssd(groups) -> float:
     return sum(float(((np.array(g) - np.mean(g)) ** 2).sum()) for g in groups if len(g))
 
 
-JENKS_OUTLIER_BUG = (
-    "sozialraum/atlas.py class_edges: np.unique(edges) merges a one-value top class of jenks_breaks "
-    "(edges [..., 40, 40]) into the class below, so a single outlier area loses its class "
-    "(Erfurt: kinderarmut 2019 shows 4 instead of 5 classes, Berliner Platz 43,9 % lumped with 33,3 %)")
-
-
-@pytest.mark.xfail(strict=True, reason=JENKS_OUTLIER_BUG)
 def test_jenks_keeps_a_single_outlier_as_its_own_class():
+    """Regression: np.unique(edges) used to merge a one-value top class ([..., 40, 40]) into the
+    class below (Erfurt: kinderarmut 2019, Berliner Platz 43,9 % lumped with 33,3 %)."""
     values = [1, 2, 3, 10, 11, 12, 40]
     edges = atlas.class_edges(values, "jenks", 3)
     assert atlas.assign_classes(values, edges).tolist() == [0, 0, 0, 1, 1, 1, 2]
+    assert atlas.class_labels(edges, 0, "%") == ["1 bis unter 10 %", "10 bis unter 40 %", "40 %"]
 
 
-@pytest.mark.xfail(strict=True, reason=JENKS_OUTLIER_BUG)
+def test_erfurt_jenks_keeps_five_classes(tmp_path_factory):
+    """On the bundled data, the indicator/years whose top natural-breaks class is one area get
+    all five classes on the Ortsteil level, each holding at least one area."""
+    erfurt = load_package(Path(__file__).resolve().parents[2] / "data" / "erfurt",
+                          cache_dir=tmp_path_factory.mktemp("erfurt-cache"))
+    short = []
+    cases = [("kinderarmut", 2019), ("zuzugsquote", 2019), ("langzeitarbeitslose_anteil", 2015),
+             ("alleinerziehende_bg", 2017), ("jugendarbeitslosigkeit", 2018), ("sgb2_quote", 2024)]
+    for indicator, year in cases:
+        values = atlas.area_values(erfurt, indicator, year, "ortsteil")["value"].dropna().to_numpy()
+        assert len(np.unique(values)) >= 5
+        classes = atlas.assign_classes(values, atlas.class_edges(values, "jenks", 5))
+        if sorted(set(classes)) != [0, 1, 2, 3, 4]:
+            short.append((indicator, year, sorted(set(classes))))
+    assert not short
+
+
 @settings(max_examples=80, deadline=None)
 @given(values=st.lists(st.integers(0, 60), min_size=3, max_size=9, unique=True), k=st.integers(2, 4))
 def test_jenks_is_optimal_on_small_inputs(values, k):
