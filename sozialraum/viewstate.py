@@ -7,6 +7,7 @@ Areas appear in URLs by their slug (`auswahl=melchendorf,rieth`); ids are accept
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -77,8 +78,9 @@ class Reader:
     def year(self, text: str | None, years: list[int], fallback: int, what: str = "Jahr") -> int:
         if text is None:
             return fallback
-        if text.strip().isdigit() and int(text) in years:
-            return int(text)
+        clean = text.strip()
+        if re.fullmatch(r"[0-9]{1,4}", clean) and int(clean) in years:  # ASCII digits only: "²" is no year
+            return int(clean)
         self.notices.append(f"Für das {what} „{_echo(text)}“ gibt es keine Werte; gezeigt wird {fallback}.")
         return fallback
 
@@ -312,7 +314,7 @@ def time_to_query(package: DataPackage, state: TimeState) -> dict[str, str]:
         "ebene": state.level if state.level != default_level(package) else "",
         "gebiete": slugs(package, state.areas) or ",",
         "darstellung": state.mode if state.mode != "absolut" else "",
-        "basisjahr": str(state.base_year) if state.mode != "absolut" and state.base_year != years[0] else "",
+        "basisjahr": str(state.base_year) if state.base_year != years[0] else "",
         "von": str(state.year_a) if state.year_a is not None else "",
         "bis": str(state.year_b) if state.year_b is not None else "",
         "markiert": slugs(package, [state.highlighted]) if state.highlighted else "",
