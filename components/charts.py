@@ -37,19 +37,28 @@ def base_layout(**overrides) -> dict:
     return layout
 
 
+def table_rows(rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> list[html.Tr]:
+    """<tr>s with the first cell as row header; build once and share between tables with the
+    same rows (the components are only read when the layout is serialised)."""
+    body_rows = []
+    for row in rows:
+        cells = [html.Th(row[0], scope="row", className="fw-normal")]
+        cells += [html.Td(v, className="text-end" if numeric[i + 1] else None) for i, v in enumerate(row[1:])]
+        body_rows.append(html.Tr(cells))
+    return body_rows
+
+
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], caption: str,
-               numeric: Sequence[bool] | None = None, table_id: str | None = None) -> html.Div:
+               numeric: Sequence[bool] | None = None, table_id: str | None = None,
+               body_rows: list[html.Tr] | None = None) -> html.Div:
     """A real <table>: caption, column headers with scope, first cell of each row as row header.
     Wrapped in a focusable region so a wide table scrolls inside itself on a phone."""
     numeric = list(numeric or [False] * len(header))
     head = html.Thead(html.Tr([
         html.Th(h, scope="col", className="text-end" if numeric[i] else None) for i, h in enumerate(header)
     ]))
-    body_rows = []
-    for row in rows:
-        cells = [html.Th(row[0], scope="row", className="fw-normal")]
-        cells += [html.Td(v, className="text-end" if numeric[i + 1] else None) for i, v in enumerate(row[1:])]
-        body_rows.append(html.Tr(cells))
+    if body_rows is None:
+        body_rows = table_rows(rows, numeric)
     extra = {"id": table_id} if table_id else {}
     table = html.Table([html.Caption(caption), head, html.Tbody(body_rows)],
                        className="table table-sm table-striped data-table", **extra)

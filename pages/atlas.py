@@ -9,7 +9,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, callback, clie
 
 from components import atlas_views as views
 from components.cache import cache
-from components.charts import chart_figure, data_table
+from components.charts import chart_figure, data_table, table_rows
 from components.data import get_package
 from components.downloads import atlas_href
 from components.indicators import indicator_options, indicator_panel
@@ -80,20 +80,22 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
                              f"zu zeigen: {reason}. Wählen Sie ein anderes Jahr, einen anderen Indikator oder "
                              "weniger Filter.")
     selected = list(state.selected)
+    suppressed = table["suppressed"].tolist()
     class_names = [labels[c] if c >= 0 else (fmt.SUPPRESSED if s else fmt.MISSING)
-                   for c, s in zip(classes, table["suppressed"])]
-    value_texts = [fmt.SUPPRESSED if s else queries.format_value(package, ind, v)
-                   for v, s in zip(table["value"], table["suppressed"])]
-    rows = [[n, "" if r is None or str(r) == "<NA>" else str(r), v, c]
-            for n, r, v, c in zip(table["name"], table["rank"], value_texts, class_names)]
-    city_row = [f"Stadt {package.city} (zum Vergleich)", "", queries.format_value(package, ind, city, hidden), ""]
+                   for c, s in zip(classes.tolist(), suppressed)]
+    fv = queries.formatter(package, ind)
+    value_texts = [fv(v, s) for v, s in zip(table["value"].tolist(), suppressed)]
+    ranks = ["" if r is None or str(r) == "<NA>" else str(r) for r in table["rank"].tolist()]
+    rows = [list(r) for r in zip(table["name"].tolist(), ranks, value_texts, class_names)]
+    city_row = [f"Stadt {package.city} (zum Vergleich)", "", fv(city, hidden), ""]
     header = [LEVEL_LABELS[level], "Rang", f"{meta['short_name']} ({meta['unit']})", "Klasse"]
+    numeric = [False, True, True, False]
+    shared_body = table_rows(rows[:TABLE_LIMIT] + [city_row], numeric)  # the three value tables share rows
 
     def values_table(caption: str):
-        body = rows[:TABLE_LIMIT] + [city_row]
         if len(rows) > TABLE_LIMIT:
             caption += f" (die ersten {TABLE_LIMIT} von {len(rows)} Zeilen; alle in der CSV-Datei)"
-        return data_table(header, body, caption, numeric=[False, True, True, False])
+        return data_table(header, [], caption, numeric=numeric, body_rows=shared_body)
 
     query = _view_query(package, state)
     map_title = f"{name} nach {where}, {year}{scope_text}"
@@ -126,12 +128,11 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
     pmeta = package.indicators.loc[partner]
     scatter = atlas.scatter_frame(package, ind, partner, year, level, shown)
     scatter_title = f"{meta['short_name']} und {pmeta['short_name']} nach {where}, {year}{scope_text}"
-    scatter_rows = [[n,
-                     fmt.SUPPRESSED if xs else queries.format_value(package, ind, x),
-                     fmt.SUPPRESSED if ys else queries.format_value(package, partner, y),
-                     fmt.number(p)]
-                    for n, x, xs, y, ys, p in zip(scatter["name"], scatter["x"], scatter["x_suppressed"],
-                                                   scatter["y"], scatter["y_suppressed"], scatter["population"])]
+    fp = queries.formatter(package, partner)
+    scatter_rows = [[n, fv(x, xs), fp(y, ys), fmt.number(p)]
+                    for n, x, xs, y, ys, p in zip(scatter["name"].tolist(), scatter["x"].tolist(),
+                                                   scatter["x_suppressed"].tolist(), scatter["y"].tolist(),
+                                                   scatter["y_suppressed"].tolist(), scatter["population"].tolist())]
     caption = scatter_title
     if len(scatter_rows) > TABLE_LIMIT:
         caption += f" (die ersten {TABLE_LIMIT} von {len(scatter_rows)} Zeilen; alle in der CSV-Datei)"

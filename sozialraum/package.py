@@ -111,6 +111,14 @@ class DataPackage:
         return {key: sorted(int(y) for y in years) for key, years in groups.items()}
 
     @cached_property
+    def city_cells(self) -> dict[tuple[str, int], tuple[float, bool]]:
+        """(indicator_id, year) -> (value, suppressed) of the whole city, the reference of every chart."""
+        obs = self.observations
+        rows = obs[obs["area_id"].astype(str) == self.city_id]
+        return {(str(i), int(y)): (float(v), bool(h)) for i, y, v, h in
+                zip(rows["indicator_id"], rows["year"], rows["value"].astype("float64"), rows["suppressed"])}
+
+    @cached_property
     def area_lookup(self) -> dict[str, str]:
         """slug or area id -> area id (URLs name areas by slug; ids are accepted too)."""
         lookup = {str(a): str(a) for a in self.areas.index}

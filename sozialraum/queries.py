@@ -61,11 +61,7 @@ def values(package: DataPackage, indicator_id: str, year: int, level: str) -> pd
 
 def city_value(package: DataPackage, indicator_id: str, year: int) -> tuple[float, bool]:
     """(value, suppressed) of the whole city."""
-    row = package.cell_rows(indicator_id, year, "stadt")
-    row = row[row["area_id"] == package.city_id]
-    if row.empty:
-        return float("nan"), False
-    return float(row["value"].iloc[0]), bool(row["suppressed"].iloc[0])
+    return package.city_cells.get((indicator_id, int(year)), (float("nan"), False))
 
 
 def series(package: DataPackage, indicator_id: str, area_id: str) -> pd.DataFrame:
