@@ -27,6 +27,7 @@ dash.register_page(__name__, path="/zeitvergleich", name="Zeitvergleich",
 P = "zeit"
 ROW = "zeit-zeile"     # pattern-matching ids: one "mark this area" button per change-table row
 SORT = "zeit-sortieren"
+CHANGE_ROWS = 150      # rows drawn in the change table (sorted); the CSV has every area
 
 
 def _area_options(package: DataPackage, level: str) -> list[dict]:
@@ -146,6 +147,9 @@ def _change_table(package: DataPackage, state: vs.TimeState, rows) -> html.Div:
                                         className="btn btn-link btn-sm p-0 sort-button text-start", n_clicks=0,
                                         title=f"Nach „{label}“ sortieren"),
                             scope="col", className="text-end" if numeric else None, **{"aria-sort": aria}))
+    fv = queries.formatter(package, first)
+    total = len(rows)
+    rows = rows.head(CHANGE_ROWS)  # a big city's thousands of areas: the CSV has them all
     body = []
     for _, r in rows.iterrows():
         marked = r["area_id"] == state.highlighted
@@ -159,16 +163,16 @@ def _change_table(package: DataPackage, state: vs.TimeState, rows) -> html.Div:
                                  title="Linie im Verlauf hervorheben", **{"aria-pressed": "true" if marked else "false"}),
                      html.Span(f" {mark}", className="small fw-semibold") if mark else None],
                     scope="row", className="fw-normal"),
-            html.Td(queries.format_value(package, first, r["value_a"], r["suppressed_a"]).replace(f" {unit}", ""),
-                    className="text-end"),
-            html.Td(queries.format_value(package, first, r["value_b"], r["suppressed_b"]).replace(f" {unit}", ""),
-                    className="text-end"),
+            html.Td(fv(r["value_a"], r["suppressed_a"]).replace(f" {unit}", ""), className="text-end"),
+            html.Td(fv(r["value_b"], r["suppressed_b"]).replace(f" {unit}", ""), className="text-end"),
             html.Td(fmt.number(r["change"], dec, signed=True), className="text-end"),
             html.Td(fmt.number(r["change_pct"], 1, signed=True), className="text-end"),
             html.Td(rank, className="text-end"),
         ]))
     caption = (f"Veränderung {state.year_a} bis {state.year_b}: {meta['name']}. Ein Klick auf ein Gebiet hebt seine "
                "Linie im Verlauf hervor; die Spaltenköpfe sortieren.")
+    if total > CHANGE_ROWS:
+        caption += f" Gezeigt werden die ersten {CHANGE_ROWS} von {total} Zeilen; alle stehen in der CSV-Datei."
     table = html.Table([html.Caption(caption), html.Thead(html.Tr(head)), html.Tbody(body)],
                        className="table table-sm table-striped data-table change-table", id=f"{P}-tabelle")
     return html.Div(table, className="table-scroll", tabIndex=0, role="region",
