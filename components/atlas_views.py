@@ -16,7 +16,7 @@ from sozialraum import queries
 from sozialraum.package import DataPackage
 
 from .charts import base_layout
-from .maps import demo_stamp
+from .maps import demo_stamp, geojson_url
 
 SUPPRESSED_FILL = "#a6a6a6"
 MISSING_FILL = "#ffffff"
@@ -82,11 +82,6 @@ def legend_note(direction: str, mode: str) -> str:
 # Figures are built as plain dicts (plotly's JSON): the graph_objects classes validate and
 # deep-copy every property, which cost ~100 ms per view here; the dicts cost a few ms.
 
-def _subset(geojson: dict, area_ids) -> dict:
-    wanted = set(area_ids)
-    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
-
-
 def _columns(*columns) -> list[list]:
     """customdata rows from parallel columns."""
     return [list(row) for row in zip(*columns)]
@@ -107,7 +102,7 @@ def _stamp_annotation(package: DataPackage) -> list[dict]:
 def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, level: str, edges: np.ndarray,
               classes: np.ndarray, colors: list[str], labels: list[str], height: int = 520) -> dict:
     """Traces: 0 classes, 1 suppressed, 2 missing, 3 highlight outline, 4 highlight labels."""
-    geojson = package.geojson[level]
+    geojson = geojson_url(package, level)
     shown = table["value"].notna().to_numpy()
     values = table[shown]
     fv = queries.formatter(package, indicator_id)
@@ -115,7 +110,7 @@ def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, leve
     n = max(len(colors), 1)
     class_names = [labels[c] if 0 <= c < len(labels) else "" for c in classes[shown]]
     traces = [{
-        "type": "choropleth", "geojson": _subset(geojson, values["area_id"]), "featureidkey": "id",
+        "type": "choropleth", "geojson": geojson, "featureidkey": "id",
         "locations": values["area_id"].tolist(), "z": [int(c) for c in classes[shown]],
         "zmin": -0.5, "zmax": n - 0.5, "colorscale": stepped_scale(colors or ["#999999"]),
         "customdata": _columns(values["area_id"], values["name"], texts, class_names),
@@ -131,7 +126,7 @@ def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, leve
                                    (False, MISSING_FILL, f"{fmt.MISSING} keine Angabe", "keine Angabe")):
         rows = table[table["value"].isna() & (table["suppressed"] == flag)]
         traces.append({
-            "type": "choropleth", "geojson": _subset(geojson, rows["area_id"]), "featureidkey": "id",
+            "type": "choropleth", "geojson": geojson, "featureidkey": "id",
             "locations": rows["area_id"].tolist(), "z": [0] * len(rows),
             "colorscale": [[0, fill], [1, fill]], "showscale": False,
             "customdata": _columns(rows["area_id"], rows["name"], [text] * len(rows)),
@@ -139,7 +134,7 @@ def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, leve
             "marker": {"line": {"color": "#495057", "width": 1}}, "name": name, "showlegend": len(rows) > 0,
         })
     traces.append({
-        "type": "choropleth", "geojson": {"type": "FeatureCollection", "features": []}, "featureidkey": "id",
+        "type": "choropleth", "geojson": geojson, "featureidkey": "id",
         "locations": [], "z": [], "showscale": False, "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
         "marker": {"line": {"color": HIGHLIGHT, "width": 3}}, "hoverinfo": "skip", "name": "markiert",
         "showlegend": False,
@@ -160,7 +155,6 @@ def map_highlight(package: DataPackage, level: str, selected: list[str]) -> dict
     """Patch values for traces 3 and 4 of `class_map` (trace 3 carries only the marked polygons)."""
     areas = package.areas.reindex(selected)
     return {"locations": list(selected), "z": [0] * len(selected),
-            "geojson": _subset(package.geojson[level], selected),
             "lat": areas["lat"].tolist(), "lon": areas["lon"].tolist(), "text": areas["name"].tolist()}
 
 

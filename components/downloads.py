@@ -4,6 +4,7 @@ confidentiality applied (suppressed cells are "·", never numbers)."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -143,7 +144,18 @@ def _time() -> Response:
     return _csv(frame, f"zeitvergleich_{part}.csv")
 
 
+def _geo(level: str) -> Response:
+    """Polygons of one level for the maps (see components.maps.geojson_url)."""
+    package = get_package()
+    if level not in package.geojson:
+        return _bad(f"Keine Geometrie für die Ebene „{level[:30]}“.")
+    response = Response(json.dumps(package.geojson[level], separators=(",", ":")), mimetype="application/geo+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def register(server: Flask) -> None:
+    server.add_url_rule("/geo/<level>.json", "geo", _geo)
     server.add_url_rule(TIME_HREF, "download_time", _time)
     server.add_url_rule(ATLAS_HREF, "download_atlas", _atlas)
     server.add_url_rule("/download/werte.csv", "download_values", _values)

@@ -17,10 +17,11 @@ NEED_SCALE = "cividis_r"
 LESS_NEED_SCALE = "cividis"
 
 
-def _subset(geojson: dict, area_ids) -> dict:
-    """Only the features a trace draws: each polygon is sent and processed once."""
-    wanted = set(area_ids)
-    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+def geojson_url(package: DataPackage, level: str) -> str:
+    """The level's polygons as a URL instead of inline JSON: plotly.js fetches a geojson URL
+    once and keeps it (window.PlotlyGeoAssets), so figures stay small and a year change or a
+    marking never resends the polygons. `v` changes with the data edition (browser cache)."""
+    return f"/geo/{level}.json?v={package.fingerprint}"
 
 
 def demo_stamp(package: DataPackage) -> str:
@@ -37,13 +38,12 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
                height: int = 520) -> go.Figure:
     """Areas coloured by value; suppressed (·) and missing (–) areas grey, named in hover and legend."""
     meta = package.indicators.loc[indicator_id]
-    geojson = package.geojson[level]
     shown = table[table["value"].notna()]
     empty = table[table["value"].isna()]
     texts = [queries.format_value(package, indicator_id, v) for v in shown["value"]]
     figure = go.Figure()
     figure.add_trace(go.Choropleth(
-        geojson=_subset(geojson, shown["area_id"]), featureidkey="id", locations=shown["area_id"],
+        geojson=geojson_url(package, level), featureidkey="id", locations=shown["area_id"],
         z=shown["value"],
         customdata=list(zip(shown["name"], texts)),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
@@ -57,7 +57,7 @@ def choropleth(package: DataPackage, indicator_id: str, table: pd.DataFrame, lev
         labels = [f"{SUPPRESSED} geheimgehalten (zu kleine Fallzahl)" if s else f"{MISSING} keine Angabe"
                   for s in empty["suppressed"]]
         figure.add_trace(go.Choropleth(
-            geojson=_subset(geojson, empty["area_id"]), featureidkey="id", locations=empty["area_id"],
+            geojson=geojson_url(package, level), featureidkey="id", locations=empty["area_id"],
             z=[0] * len(empty),
             customdata=list(zip(empty["name"], labels)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",

@@ -159,8 +159,7 @@ def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict)
     figures["rangfolge"]["data"][0]["marker"] = dict(figures["rangfolge"]["data"][0]["marker"])
     patches = _highlight_values(package, state, selected)
     karte = figures["karte"]
-    karte["data"][3].update(locations=patches["karte"]["locations"], z=patches["karte"]["z"],
-                            geojson=patches["karte"]["geojson"])
+    karte["data"][3].update(locations=patches["karte"]["locations"], z=patches["karte"]["z"])
     karte["data"][4].update(lat=patches["karte"]["lat"], lon=patches["karte"]["lon"], text=patches["karte"]["text"])
     rank = figures["rangfolge"]
     rank["data"][0]["marker"]["line"] = patches["rangfolge"][0]
@@ -487,21 +486,27 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
         new_search = search  # keep what the user typed or shared (notices explain any correction)
     years = queries.years_for(package, state.indicator, state.level)
     f = state.area_filter
+    # option lists only change with the level (or the search text): don't resend them on every click
+    same_level = trigger != f"{P}-url" and state.level == (view or {}).get("ebene", vs.default_level(package))
+    keep = dash.no_update
     return (
         new_search if new_search != (search or "") else dash.no_update,
         new_view if new_view != view else dash.no_update,
         list(state.selected) if list(state.selected) != (selected or []) else dash.no_update,
         notices,
-        indicator_options(package, state.level, search_text, keep=state.indicator),
+        keep if same_level and trigger != f"{P}-suche"
+        else indicator_options(package, state.level, search_text, keep=state.indicator),
         state.indicator,
         *(_year_slider_props(years)[k] for k in ("min", "max", "step", "marks")), state.year, str(state.year),
         state.level,
-        _planning_options(package, state.level), list(f.planning_areas),
+        keep if same_level else _planning_options(package, state.level), list(f.planning_areas),
         list(f.kinds), ["ja"] if f.only_ortsteilrat else [],
-        _area_options(package, state.level), list(f.areas),
+        keep if same_level else _area_options(package, state.level), list(f.areas),
         state.classification, state.colors,
-        indicator_options(package, state.level, keep=state.partner), state.partner,
-        [{"label": "– Gebiet wählen –", "value": ""}] + _area_options(package, state.level), "",
+        keep if same_level and trigger != f"{P}-indikator" else indicator_options(package, state.level, keep=state.partner),
+        state.partner,
+        keep if same_level else [{"label": "– Gebiet wählen –", "value": ""}] + _area_options(package, state.level),
+        "",
     )
 
 
@@ -547,7 +552,7 @@ def highlight(selected, view):
     state = _state_from_store(package, view, selected)
     values = _highlight_values(package, state, list(state.selected))
     karte, rank, dist, scatter = Patch(), Patch(), Patch(), Patch()
-    for key in ("locations", "z", "geojson"):
+    for key in ("locations", "z"):
         karte["data"][3][key] = values["karte"][key]
     for key in ("lat", "lon", "text"):
         karte["data"][4][key] = values["karte"][key]
