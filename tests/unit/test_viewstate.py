@@ -29,7 +29,7 @@ LONG = "x" * 10_000
 ECHO_LIMIT = vs.MAX_ECHO + 1  # the echo plus "…"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def package(name: str) -> DataPackage:
     tmp = Path(tempfile.mkdtemp(prefix=f"viewstate-{name}-"))
     if name == "test":
