@@ -254,7 +254,7 @@ def test_selected_filtered_boxed_view_from_url(page, viewport):
     if phone:
         _open_controls(page)
         _assert_no_horizontal_scroll(page, f"the selected view with open controls at {size}")
-    page.locator("#atlas-rangfolge details summary").click()  # the data table open as well
+    open_table(page, "rangfolge")  # the data table open as well
     assert_no_axe_violations(page, where=f"selected, filtered, box-selected view at {size}")
 
     page.get_by_role("button", name=CLEAR).click()
@@ -419,8 +419,18 @@ def test_phone_default_view_collapsed_controls_and_axe(page, viewport):
 
 # --------------------------------------------------------------------------- 6. CSV = shown values
 
+def open_table(page, chart: str) -> None:
+    """Open the chart's "Daten als Tabelle" (the page may fill it only when opened)."""
+    details = page.locator(f"#atlas-{chart} details").first
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+        wait_for_dash(page)
+    page.locator(f"#atlas-{chart}-tabelle table tbody tr").first.wait_for(state="attached")
+
+
 def _table_rows(page, chart: str) -> list[list[str]]:
-    """Body rows of the chart's "Daten als Tabelle" (header cell first)."""
+    """Body rows of the chart's "Daten als Tabelle" (header cell first); opens it if needed."""
+    open_table(page, chart)
     return page.evaluate(
         """(chart) => [...document.querySelectorAll('#atlas-' + chart + '-tabelle table tbody tr')]
                        .map(tr => [...tr.children].map(c => c.textContent.trim()))""", chart)
