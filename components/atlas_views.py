@@ -231,6 +231,11 @@ def ranking_highlight(rows: pd.DataFrame, selected: list[str]) -> tuple[dict, li
 
 # ---- distribution --------------------------------------------------------------------------
 
+def distribution_positions(n: int) -> np.ndarray:
+    """Vertical positions of the strip's points (row order of the valued areas)."""
+    return _jitter(n)
+
+
 def _jitter(n: int) -> np.ndarray:
     """Deterministic vertical spread of the strip (same picture on every reload)."""
     return (np.arange(n) * 0.618034 % 1.0 - 0.5) * 0.5

@@ -65,10 +65,23 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], caption: st
     return html.Div(table, className="table-scroll", tabIndex=0, role="region", **{"aria-label": caption})
 
 
-def chart_figure(chart_id: str, title: str, finding: str, figure: go.Figure, table: html.Div,
+LAZY_TABLE_TEXT = "Die Tabelle wird geladen …"
+
+
+def table_is_open(summary_clicks: int | None) -> bool:
+    """A lazy table's <details> is open after an odd number of clicks on its summary (it starts
+    closed, and every click or Enter on the summary toggles it)."""
+    return bool(summary_clicks) and summary_clicks % 2 == 1
+
+
+def chart_figure(chart_id: str, title: str, finding: str, figure: go.Figure, table: html.Div | None,
                  csv_href: str, *, notes: Sequence[str] = (), heading_level: int = 3,
                  graph_height: str | None = None) -> html.Figure:
-    """The accessible chart. Ids derived from chart_id: -titel, -aussage, -graph, -tabelle, -csv."""
+    """The accessible chart. Ids derived from chart_id: -titel, -aussage, -graph, -tabelle, -csv,
+    and -tabelle-knopf (the summary of "Daten als Tabelle").
+
+    `table=None` makes the table lazy: the page fills `-tabelle` when the summary is clicked
+    (`table_is_open`), so a view change does not ship hundreds of table cells nobody opened."""
     heading = getattr(html, f"H{heading_level}")
     caption = html.Figcaption([
         heading(title, id=f"{chart_id}-titel", className="chart-title"),
@@ -81,7 +94,9 @@ def chart_figure(chart_id: str, title: str, finding: str, figure: go.Figure, tab
         caption,
         graph,
         html.Div(className="chart-tools", children=[
-            html.Details([html.Summary("Daten als Tabelle"), html.Div(table, id=f"{chart_id}-tabelle")]),
+            html.Details([html.Summary("Daten als Tabelle", id=f"{chart_id}-tabelle-knopf", n_clicks=0),
+                          html.Div(table if table is not None else html.P(LAZY_TABLE_TEXT, className="small"),
+                                   id=f"{chart_id}-tabelle")]),
             html.A(["CSV herunterladen", html.Span(f" ({title})", className="visually-hidden")],
                    href=csv_href, id=f"{chart_id}-csv", className="btn btn-outline-primary btn-sm",
                    download=f"{chart_id}.csv"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from components import atlas_views as views
 from components.cache import cache
-from components.charts import chart_figure, data_table, table_rows
+from components.charts import LAZY_TABLE_TEXT, chart_figure, data_table, table_is_open, table_rows
 from components.data import get_package
 from components.downloads import atlas_href
 from components.indicators import indicator_options, indicator_panel
@@ -46,13 +48,22 @@ def _state_from_store(package: DataPackage, view: dict, selected: list[str]) -> 
 
 @cache.memoize()
 def _views(fingerprint: str, view_items: tuple) -> dict:
-    """All figures, tables and sentences of one view; cached across workers and users."""
+    """Figures, sentences and marking data of one view (no tables); cached across workers and users."""
     package = get_package()
     state, _ = vs.atlas_from_query(package, dict(view_items))
-    return _build_views(package, state)
+    return _build_views(package, state, with_tables=False)
 
 
-def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
+@cache.memoize()
+def _tables(fingerprint: str, view_items: tuple) -> dict:
+    """The "Daten als Tabelle" of one view, built only when somebody opens one."""
+    package = get_package()
+    state, _ = vs.atlas_from_query(package, dict(view_items))
+    built = _build_views(package, state, with_tables=True)
+    return {c: built[c]["table"] for c in CHARTS}
+
+
+def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: bool = True) -> dict:
     ind, year, level = state.indicator, state.year, state.level
     meta = package.indicators.loc[ind]
     name = str(meta["name"])
@@ -90,9 +101,11 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
     city_row = [f"Stadt {package.city} (zum Vergleich)", "", fv(city, hidden), ""]
     header = [LEVEL_LABELS[level], "Rang", f"{meta['short_name']} ({meta['unit']})", "Klasse"]
     numeric = [False, True, True, False]
-    shared_body = table_rows(rows[:TABLE_LIMIT] + [city_row], numeric)  # the three value tables share rows
+    shared_body = table_rows(rows[:TABLE_LIMIT] + [city_row], numeric) if with_tables else None  # shared
 
     def values_table(caption: str):
+        if not with_tables:
+            return None
         if len(rows) > TABLE_LIMIT:
             caption += f" (die ersten {TABLE_LIMIT} von {len(rows)} Zeilen; alle in der CSV-Datei)"
         return data_table(header, [], caption, numeric=numeric, body_rows=shared_body)
@@ -142,26 +155,39 @@ def _build_views(package: DataPackage, state: atlas.AtlasState) -> dict:
         "figure": views.scatter(package, scatter, ind, partner, year, list(state.brushed)),
         "table": data_table([LEVEL_LABELS[level], f"{meta['short_name']} ({meta['unit']})",
                              f"{pmeta['short_name']} ({pmeta['unit']})", "Einwohner"],
-                            scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True]),
+                            scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True])
+        if with_tables else None,
         "href": atlas_href(query, "streuung"),
     }
     out["legend"] = views.legend_note(direction, state.colors)
+    # where each area sits in each figure, so marking needs no recomputation (see _highlight_values)
+    valued = table[table["value"].notna()].reset_index(drop=True)
+    jitter = views.distribution_positions(len(valued))
+    both = scatter.dropna(subset=["x", "y"])
+    out["marks"] = {
+        "visible": table["area_id"].tolist(),
+        "rank_ids": rank_rows["area_id"].tolist(),
+        "rank_ranks": [None if pd.isna(r) else int(r) for r in rank_rows["rank"]],
+        "rank_names": rank_rows["name"].tolist(),
+        "dist": {a: [x, float(y)] for a, x, y in zip(valued["area_id"], valued["value"], jitter)},
+        "scatter": {a: [x, y] for a, x, y in zip(both["area_id"], both["x"], both["y"])},
+    }
     return out
 
 
 def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict) -> dict:
-    """Mark the selected areas in freshly built figures (the cached ones carry no marking)."""
-    selected = [a for a in state.selected]
+    """Mark the selected areas in the cached figures (which carry no marking)."""
+    figures = {c: built[c]["figure"] for c in CHARTS}
+    if not state.selected:
+        return figures
     # shallow copies: the cached figures must not be changed (an in-memory cache would keep the marking)
-    figures = {c: {"data": [dict(t) for t in built[c]["figure"]["data"]], "layout": dict(built[c]["figure"]["layout"])}
-               for c in CHARTS}
-    figures["rangfolge"]["layout"]["yaxis"] = dict(figures["rangfolge"]["layout"]["yaxis"])
-    figures["rangfolge"]["data"][0]["marker"] = dict(figures["rangfolge"]["data"][0]["marker"])
-    patches = _highlight_values(package, state, selected)
-    karte = figures["karte"]
-    karte["data"][3].update(locations=patches["karte"]["locations"], z=patches["karte"]["z"])
-    karte["data"][4].update(lat=patches["karte"]["lat"], lon=patches["karte"]["lon"], text=patches["karte"]["text"])
+    figures = {c: {"data": [dict(t) for t in f["data"]], "layout": dict(f["layout"])} for c, f in figures.items()}
     rank = figures["rangfolge"]
+    rank["layout"]["yaxis"] = dict(rank["layout"]["yaxis"])
+    rank["data"][0]["marker"] = dict(rank["data"][0]["marker"])
+    patches = _highlight_values(package, state, built["marks"])
+    figures["karte"]["data"][3].update({k: patches["karte"][k] for k in ("locations", "z")})
+    figures["karte"]["data"][4].update({k: patches["karte"][k] for k in ("lat", "lon", "text")})
     rank["data"][0]["marker"]["line"] = patches["rangfolge"][0]
     rank["layout"]["yaxis"]["ticktext"] = patches["rangfolge"][1]
     figures["verteilung"]["data"][2].update(patches["verteilung"])
@@ -169,17 +195,21 @@ def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict)
     return figures
 
 
-def _highlight_values(package: DataPackage, state: atlas.AtlasState, selected: list[str]) -> dict:
-    view = atlas.compute_view(package, state)
-    shown, table = view.shown, view.table
-    visible = [a for a in selected if a in set(table["area_id"])]
-    rank_rows, _ = views.ranking_rows(table, visible)
-    scatter = atlas.scatter_frame(package, state.indicator, state.partner, state.year, state.level, shown)
+def _highlight_values(package: DataPackage, state: atlas.AtlasState, marks: dict) -> dict:
+    """Patch values of the four figures for the selection, from the view's cached positions."""
+    present = set(marks["visible"])
+    visible = [a for a in state.selected if a in present]
+    chosen = set(visible)
+    rank_labels = [f"{r} {n}" if r is not None else n for r, n in zip(marks["rank_ranks"], marks["rank_names"])]
+    line = {"color": views.HIGHLIGHT, "width": [3 if a in chosen else 0 for a in marks["rank_ids"]]}
+    ticks = [f"<b>▶ {label}</b>" if a in chosen else label for a, label in zip(marks["rank_ids"], rank_labels)]
+    dist = [(marks["dist"][a], package.areas.at[a, "name"]) for a in visible if a in marks["dist"]]
+    scat = [(marks["scatter"][a], package.areas.at[a, "name"]) for a in visible if a in marks["scatter"]]
     return {
         "karte": views.map_highlight(package, state.level, visible),
-        "rangfolge": views.ranking_highlight(rank_rows, visible),
-        "verteilung": views.distribution_highlight(table, visible),
-        "streuung": views.scatter_highlight(scatter, visible),
+        "rangfolge": (line, ticks),
+        "verteilung": {"x": [p[0] for p, _ in dist], "y": [p[1] for p, _ in dist], "text": [str(n) for _, n in dist]},
+        "streuung": {"x": [p[0] for p, _ in scat], "y": [p[1] for p, _ in scat], "text": [str(n) for _, n in scat]},
     }
 
 
@@ -306,8 +336,7 @@ def _selection_box(package: DataPackage, state: atlas.AtlasState) -> html.Div:
 
 def _chart(chart: str, built: dict, figure: dict, notes=()) -> html.Figure:
     part = built[chart]
-    return chart_figure(f"{P}-{chart}", part["title"], part["finding"], figure, part["table"], part["href"],
-                        notes=notes)
+    return chart_figure(f"{P}-{chart}", part["title"], part["finding"], figure, None, part["href"], notes=notes)
 
 
 def layout(**query):
@@ -520,20 +549,41 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
     Output(f"{P}-auswahl-text", "children"),
     Input(f"{P}-ansicht", "data"),
     State(f"{P}-auswahl", "data"),
+    *[State(f"{P}-{c}-tabelle-knopf", "n_clicks") for c in CHARTS],
     prevent_initial_call=True,
 )
-def render_views(view, selected):
+def render_views(view, selected, *table_clicks):
     package = get_package()
     state = _state_from_store(package, view, selected)
     built = _views(package.fingerprint, tuple(sorted((view or {}).items())))
     figures = _apply_selection(package, state, built)
     out = []
-    for chart in CHARTS:
+    tables = _tables(package.fingerprint, tuple(sorted((view or {}).items()))) \
+        if any(table_is_open(c) for c in table_clicks) else {}
+    for chart, clicks in zip(CHARTS, table_clicks):
         part = built[chart]
-        out += [part["title"], part["finding"], figures[chart], part["table"], part["href"]]
+        table = tables[chart] if table_is_open(clicks) else html.P(LAZY_TABLE_TEXT, className="small")
+        out += [part["title"], part["finding"], figures[chart], table, part["href"]]
     empty = notice(built["empty_text"], "info") if not built["has_values"] else None
     return (*out, indicator_panel(package, state.indicator, state.year), empty, not built["has_values"],
             _selection_summary(package, state))
+
+
+@callback(
+    *[Output(f"{P}-{c}-tabelle", "children", allow_duplicate=True) for c in CHARTS],
+    *[Input(f"{P}-{c}-tabelle-knopf", "n_clicks") for c in CHARTS],
+    State(f"{P}-ansicht", "data"),
+    prevent_initial_call=True,
+)
+def fill_table(*args):
+    """"Daten als Tabelle" opened: send that chart's table (from the same cached view)."""
+    view = args[-1]
+    chart = str(ctx.triggered_id).removeprefix(f"{P}-").removesuffix("-tabelle-knopf")
+    if chart not in CHARTS or not table_is_open(ctx.triggered[0]["value"]):
+        raise PreventUpdate
+    package = get_package()
+    tables = _tables(package.fingerprint, tuple(sorted((view or {}).items())))
+    return tuple(tables[c] if c == chart else dash.no_update for c in CHARTS)
 
 
 @callback(
@@ -550,7 +600,8 @@ def highlight(selected, view):
     """Marking only: small patches, the figures themselves stay in the browser."""
     package = get_package()
     state = _state_from_store(package, view, selected)
-    values = _highlight_values(package, state, list(state.selected))
+    built = _views(package.fingerprint, tuple(sorted((view or {}).items())))
+    values = _highlight_values(package, state, built["marks"])
     karte, rank, dist, scatter = Patch(), Patch(), Patch(), Patch()
     for key in ("locations", "z"):
         karte["data"][3][key] = values["karte"][key]

@@ -501,6 +501,21 @@ _CHARTS_JS = """
 """
 
 
+def open_data_tables(page) -> int:
+    """Open every closed "Daten als Tabelle" inside a chart figure, the way a user does (a click
+    on its summary), and wait until lazily loaded tables have arrived. Returns how many."""
+    summaries = page.locator("figure details:not([open]) > summary")
+    count = summaries.count()
+    for index in range(count):
+        summaries.nth(0).click()  # the opened one drops out of the :not([open]) list
+    if count:
+        wait_for_dash(page)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('figure details[open]')].every(d => d.querySelector('table'))",
+            timeout=DASH_READY_TIMEOUT_MS)
+    return count
+
+
 def chart_report(page) -> list[dict[str, Any]]:
     """One entry per plotly graph on the page: id, inFigure, caption text, hasTable."""
     return page.evaluate(_CHARTS_JS)
@@ -514,6 +529,8 @@ def assert_charts_accessible(page, *, require_table: bool = False, require_csv: 
     require_csv   -- the figure must hold a download link or a button/link mentioning CSV.
     Returns the number of charts checked.
     """
+    if require_table:
+        open_data_tables(page)
     charts = chart_report(page)
     problems = []
     for chart in charts:
