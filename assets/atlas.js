@@ -2,23 +2,16 @@
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
     /* Play/pause the year slider: each tick moves to the next year that has data; stops at the end. */
-    play: function (clicks, ticks, disabled, year, marks, min, max, step) {
-      let years = Object.keys(marks || {}).map(Number).sort(function (a, b) { return a - b; });
-      if (step === 1) {  // consecutive years, only some of them labelled
-        years = [];
-        for (let y = min; y <= max; y++) { years.push(y); }
-      }
+    play: function (clicks, ticks, disabled, position, last) {
       const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
-      const stopped = ["▶ Zeitverlauf abspielen"];
+      const stopped = "▶ Zeitverlauf abspielen";
       if (trigger.startsWith("atlas-abspielen")) {
-        if (!disabled) { return [true, dash_clientside.no_update, stopped[0]]; }
-        const start = (year === years[years.length - 1]) ? years[0] : year;
-        return [false, start, "⏸ Anhalten"];
+        if (!disabled) { return [true, dash_clientside.no_update, stopped]; }
+        return [false, position >= last ? 0 : position, "⏸ Anhalten"];
       }
-      const next = years.find(function (y) { return y > year; });
-      if (next === undefined) { return [true, dash_clientside.no_update, stopped[0]]; }
-      const last = next === years[years.length - 1];
-      return [last, next, last ? stopped[0] : "⏸ Anhalten"];
+      if (position >= last) { return [true, dash_clientside.no_update, stopped]; }
+      const next = position + 1;
+      return [next >= last, next, next >= last ? stopped : "⏸ Anhalten"];
     },
     toggleControls: function (clicks, isOpen) {
       return [!isOpen, String(!isOpen)];
@@ -28,8 +21,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 
 /* Dash 4's dcc.Slider renders its thumb (role="slider") without an accessible name and has no
    prop for one (axe: aria-input-field-name). A slider wrapped in an element with
-   data-slider-label="<id of a visible label>" gets aria-labelledby on its thumb(s), and
-   aria-valuetext so screen readers announce "2024", not a bare number. */
+   data-slider-label="<id of a visible label>" gets aria-labelledby on its thumb(s); with
+   data-values="2012,2013,…" (the slider moves over positions) aria-valuetext names the value,
+   so screen readers announce "2024", not "12". */
 (function () {
   function label() {
     document.querySelectorAll("[data-slider-label]").forEach(function (host) {
@@ -37,10 +31,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         const wanted = host.getAttribute("data-slider-label");
         if (thumb.getAttribute("aria-labelledby") !== wanted) { thumb.setAttribute("aria-labelledby", wanted); }
         const now = thumb.getAttribute("aria-valuenow");
-        if (now && thumb.getAttribute("aria-valuetext") !== now) { thumb.setAttribute("aria-valuetext", now); }
+        const values = (host.getAttribute("data-values") || "").split(",");
+        const text = (now !== null && values[Number(now)]) ? values[Number(now)] : now;
+        if (text && thumb.getAttribute("aria-valuetext") !== text) { thumb.setAttribute("aria-valuetext", text); }
       });
     });
   }
   new MutationObserver(label).observe(document.documentElement, {childList: true, subtree: true, attributes: true,
-                                                                 attributeFilter: ["aria-valuenow"]});
+                                                                 attributeFilter: ["aria-valuenow", "data-values"]});
 })();

@@ -5,6 +5,7 @@ confidentiality applied (suppressed cells are "·", never numbers)."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -64,7 +65,7 @@ def _values() -> Response:
     year_text = request.args.get("jahr")
     year = None
     if year_text:
-        if not year_text.isdigit() or int(year_text) not in package.years:
+        if not re.fullmatch(r"[0-9]{1,4}", year_text) or int(year_text) not in package.years:
             return _bad(f"Für das Jahr „{year_text[:10]}“ gibt es keine Daten.")
         year = int(year_text)
     level = request.args.get("ebene") or None

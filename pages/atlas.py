@@ -227,18 +227,22 @@ def _selection_summary(package: DataPackage, state: atlas.AtlasState) -> list:
 # ---- layout ---------------------------------------------------------------------------------
 
 def _year_slider_props(years: list[int]) -> dict:
-    """min, max, step, marks. Consecutive years: step 1 with a label every few years, so the
-    labels do not overlap on a phone. Gaps (e.g. election years): only the years with data."""
+    """min, max, step, marks of the year slider. It slides over the *positions* of the years
+    that have data (0, 1, 2 …), so arrow keys step from year to year even when years are
+    missing (election years 2014, 2019, 2024); Dash 4's slider ignores arrow keys without a
+    step. Labels: every year, or every few years when there are many (no overlap on a phone)."""
     if not years:
-        return {"min": 0, "max": 0, "step": None, "marks": {}}
-    consecutive = years == list(range(years[0], years[-1] + 1))
-    if consecutive and len(years) > 6:
-        every = 4 if len(years) > 12 else 2
-        labelled = [y for i, y in enumerate(years) if i % every == 0] + [years[-1]]
-        if len(labelled) > 2 and labelled[-1] - labelled[-2] < every:
-            labelled.pop(-2)
-        return {"min": years[0], "max": years[-1], "step": 1, "marks": {y: str(y) for y in labelled}}
-    return {"min": years[0], "max": years[-1], "step": None, "marks": {y: str(y) for y in years}}
+        return {"min": 0, "max": 0, "step": 1, "marks": {}}
+    every = 1 if len(years) <= 6 else (4 if len(years) > 12 else 2)
+    labelled = {i for i in range(0, len(years), every)} | {len(years) - 1}
+    if len(years) - 1 - max(labelled - {len(years) - 1}, default=-every) < every:
+        labelled.discard(max(labelled - {len(years) - 1}, default=None))
+    return {"min": 0, "max": len(years) - 1, "step": 1,
+            "marks": {i: str(y) for i, y in enumerate(years) if i in labelled}}
+
+
+def _year_position(years: list[int], year: int) -> int:
+    return years.index(year) if year in years else len(years) - 1
 
 
 def _area_options(package: DataPackage, level: str) -> list[dict]:
@@ -271,8 +275,10 @@ def _controls(package: DataPackage, state: atlas.AtlasState) -> html.Div:
                 html.Output(str(state.year), id=f"{P}-jahr-anzeige", className="fw-bold",
                             **{"aria-live": "polite"}),
             ]),
-            html.Div(dcc.Slider(id=f"{P}-jahr", value=state.year, included=False, updatemode="mouseup",
-                                **_year_slider_props(years)), **{"data-slider-label": f"{P}-jahr-label"}),
+            html.Div(dcc.Slider(id=f"{P}-jahr", value=_year_position(years, state.year), included=False,
+                                updatemode="mouseup", allow_direct_input=False, **_year_slider_props(years)),
+                     id=f"{P}-jahr-rahmen",
+                     **{"data-slider-label": f"{P}-jahr-label", "data-values": ",".join(map(str, years))}),
             dbc.Button("▶ Zeitverlauf abspielen", id=f"{P}-abspielen", color="primary", outline=True, size="sm",
                        className="mt-2", n_clicks=0),
             dcc.Interval(id=f"{P}-takt", interval=1600, disabled=True),
@@ -424,6 +430,7 @@ def _brushed_areas(selected_data: dict | None) -> list[str] | None:
     Output(f"{P}-jahr", "step"),
     Output(f"{P}-jahr", "marks"),
     Output(f"{P}-jahr", "value"),
+    Output(f"{P}-jahr-rahmen", "data-values"),
     Output(f"{P}-jahr-anzeige", "children"),
     Output(f"{P}-ebene", "value"),
     Output(f"{P}-planungsraum", "options"),
@@ -475,6 +482,12 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
         notices = [notice(m) for m in messages]
     else:
         query = dict(view or {})
+        previous, _ = vs.atlas_from_query(package, view or {})
+        shown_years = queries.years_for(package, previous.indicator, previous.level)
+        if isinstance(year, int) and 0 <= year < len(shown_years):
+            year = shown_years[year]  # the slider moves over positions of the years with data
+        else:
+            year = previous.year
         query.update({"indikator": indicator, "jahr": str(year), "ebene": level,
                       "planungsraum": ",".join(planning or []), "art": ",".join(kinds or []),
                       "ortsteilrat": "ja" if council else "", "gebiete": ",".join(areas or []),
@@ -503,6 +516,10 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
             chosen = [a for a in chosen if a != clicked] if clicked in chosen else chosen + [clicked]
             state = state.with_(selected=tuple(chosen))
         if trigger == f"{P}-streuung-graph" and ctx.triggered[0]["prop_id"].endswith("selectedData"):
+            if scatter_box is not None and not scatter_box.get("points") and state.brushed:
+                # plotly reports an empty selection after the scatter was redrawn with the brush;
+                # only a real deselect (double click: selectedData None) clears it
+                return (dash.no_update,) * len(ctx.outputs_list)
             brushed = _brushed_areas(scatter_box)
             state = state.with_(brushed=tuple(brushed or ()))
         if trigger == f"{P}-aufheben":
@@ -526,7 +543,8 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
         keep if same_level and trigger != f"{P}-suche"
         else indicator_options(package, state.level, search_text, keep=state.indicator),
         state.indicator,
-        *(_year_slider_props(years)[k] for k in ("min", "max", "step", "marks")), state.year, str(state.year),
+        *(_year_slider_props(years)[k] for k in ("min", "max", "step", "marks")),
+        _year_position(years, state.year), ",".join(map(str, years)), str(state.year),
         state.level,
         keep if same_level else _planning_options(package, state.level), list(f.planning_areas),
         list(f.kinds), ["ja"] if f.only_ortsteilrat else [],
@@ -625,10 +643,7 @@ clientside_callback(
     Input(f"{P}-takt", "n_intervals"),
     State(f"{P}-takt", "disabled"),
     State(f"{P}-jahr", "value"),
-    State(f"{P}-jahr", "marks"),
-    State(f"{P}-jahr", "min"),
     State(f"{P}-jahr", "max"),
-    State(f"{P}-jahr", "step"),
     prevent_initial_call=True,
 )
 

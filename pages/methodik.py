@@ -130,6 +130,28 @@ def layout(**_):
                    "Amt für größere Gebiete selbst liefert, werden unverändert übernommen."),
         ], className="mb-4"),
         html.Section([
+            html.H2("Karten, Klassen und Vergleiche lesen"),
+            html.P("Die Karten im Atlas fassen die Gebiete zu höchstens fünf Klassen zusammen. Wie die Grenzen "
+                   "gezogen werden, lässt sich wählen – und verändert das Bild:"),
+            html.Ul([
+                html.Li([html.Strong("Quantile: "), "in jeder Klasse liegen etwa gleich viele Gebiete. Gut, um "
+                         "eine Rangfolge zu zeigen; kleine Unterschiede können aber in verschiedene Klassen fallen."]),
+                html.Li([html.Strong("Gleiche Intervalle: "), "jede Klasse ist gleich breit (vom kleinsten bis "
+                         "zum größten Wert). Gut bei gleichmäßig verteilten Werten; einzelne Ausreißer lassen "
+                         "die meisten Gebiete in einer Klasse landen."]),
+                html.Li([html.Strong("Natürliche Brüche (Jenks): "), "die Grenzen liegen dort, wo die Werte "
+                         "die größten Lücken haben; Gebiete mit ähnlichen Werten bleiben zusammen."]),
+            ]),
+            html.P("„Abweichung vom Stadtwert“ färbt Gebiete über und unter dem Wert der Gesamtstadt in zwei "
+                   "Farbtönen (Orange: mehr Handlungsbedarf als die Stadt insgesamt). Die Rangfolge zählt vom "
+                   "höchsten Wert (Rang 1) abwärts – bei Indikatoren, bei denen ein hoher Wert wenig "
+                   "Handlungsbedarf bedeutet, steht das günstigste Gebiet oben; die Richtung steht bei jedem "
+                   "Indikator. Im Zeitvergleich zeigt „Veränderung“ die Differenz zum Basisjahr (bei Anteilen "
+                   "in Prozentpunkten) und „Index“ den Wert im Verhältnis zum Basisjahr (= 100). „Ähnliche "
+                   "Gebiete“ sind die, deren standardisierte Werte eines Themenfelds dem gewählten Gebiet am "
+                   "nächsten liegen – ein Hinweis, wo sich ein Austausch lohnen kann, kein Urteil."),
+        ], className="mb-4"),
+        html.Section([
             html.H2("Geheimhaltung kleiner Fallzahlen"),
             html.P(f"Beruht ein Wert auf weniger als {threshold} Fällen (bei manchen Indikatoren gilt eine höhere "
                    "Schwelle), wird er nicht veröffentlicht, sondern als „·“ angezeigt – in Karten, Tabellen "

@@ -158,7 +158,7 @@ def class_edges(values, method: str = DEFAULT_CLASSIFICATION, k: int = DEFAULT_C
     keep = np.concatenate([[True], np.diff(edges) > 1e-9 * (high - low)])
     unique = edges[keep]
     unique[-1] = high
-    if len(edges) >= 3 and edges[-2] == edges[-1] and len(unique) >= 2:
+    if method == "jenks" and len(edges) >= 3 and edges[-2] == edges[-1] and len(unique) >= 2:
         # a top class holding only the maximum (one outlier area, as Jenks finds it) stays a class:
         # the last interval [max, max] is closed, see assign_classes
         unique = np.append(unique, unique[-1])

@@ -149,7 +149,8 @@ def default_indicator(package: DataPackage, level: str) -> str:
 
 
 def default_partner(package: DataPackage, level: str, indicator_id: str) -> str:
-    """A second indicator for the scatter: the next need indicator of another theme."""
+    """A second indicator for the scatter: `meta.scatter_indicator`, else the next need
+    indicator of the same theme (SGB-II-Quote → Kinderarmut), else any other."""
     available = queries.indicators_for_level(package, level)
     preferred = package.meta.get("scatter_indicator")
     if preferred in available and preferred != indicator_id:

@@ -83,7 +83,7 @@ _STATE_JS = """
   return {
     search: location.search,
     indikator: document.getElementById('atlas-indikator').value,
-    jahr: thumb ? thumb.getAttribute('aria-valuenow') : null,
+    jahr: thumb ? thumb.getAttribute('aria-valuetext') : null,
     ebene: checked('atlas-ebene'),
     planungsraum: checked('atlas-planungsraum'),
     art: checked('atlas-art'),
@@ -191,7 +191,6 @@ _RECORD_SELECTION_JS = """
 """
 
 
-@pytest.mark.xfail(strict=True, reason=BOX_UNDONE)
 def test_scatter_box_selection_filters_the_other_views(page):
     goto_and_wait(page, "/atlas")
     total = len(state(page)["bars"])
@@ -231,7 +230,7 @@ BOXED = ("Rieth", "Roter Berg", "Moskauer Platz", "Berliner Platz", "Ilversgehof
 
 @pytest.mark.parametrize("viewport", [
     pytest.param(DESKTOP, id="desktop"),
-    pytest.param(PHONE, id="phone", marks=pytest.mark.xfail(strict=True, reason=SLIDER_INPUT)),
+    pytest.param(PHONE, id="phone"),
 ])
 def test_selected_filtered_boxed_view_from_url(page, viewport):
     """A shared link with filter, box selection and marking: the views show exactly the boxed
@@ -343,7 +342,6 @@ def test_bad_url_gaps_and_empty_filter_say_so(page):
     assert "art" not in query(page)
 
 
-@pytest.mark.xfail(strict=True, reason=SLIDER_KEYS)
 def test_indicator_without_the_year_says_so_and_keyboard_steps_its_years(page):
     """Kommunalwahl only in 2014, 2019, 2024: a link asking for 2020 gets a notice and the latest
     year; the slider offers only the election years, and the arrow keys move between them."""
@@ -362,7 +360,6 @@ def test_indicator_without_the_year_says_so_and_keyboard_steps_its_years(page):
     # the indicator picker moves a year the indicator does not have to its latest year
     page.select_option("#atlas-indikator", "sgb2_quote")
     wait_for_dash(page)
-    page.keyboard.press("ArrowLeft")
     page.focus("#atlas-jahr [role=slider]")
     page.keyboard.press("ArrowLeft")
     wait_for_dash(page)
@@ -395,7 +392,6 @@ def _open_controls(page) -> None:
     wait_for_dash(page)
 
 
-@pytest.mark.xfail(strict=True, reason=SLIDER_INPUT)
 @pytest.mark.parametrize("viewport", [pytest.param(PHONE, id="phone")])
 def test_phone_default_view_collapsed_controls_and_axe(page, viewport):
     """(The desktop default view is checked by axe in test_bar_click_marks_the_area_in_every_view.)"""
