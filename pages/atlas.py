@@ -46,12 +46,27 @@ def _state_from_store(package: DataPackage, view: dict, selected: list[str]) -> 
 
 # ---- building the views ---------------------------------------------------------------------
 
+GROUPS = {"haupt": ("karte", "rangfolge"), "mehr": ("verteilung", "streuung")}
+
+
 @cache.memoize()
-def _views(fingerprint: str, view_items: tuple) -> dict:
-    """Figures, sentences and marking data of one view (no tables); cached across workers and users."""
+def _view_group(fingerprint: str, view_items: tuple, group: str) -> dict:
+    """Figures, sentences and marking data of one view's chart group (no tables); cached across
+    workers and users. Map and ranking are one group, distribution and scatter the other: the
+    browser asks for both at once, so on a big package the map does not wait for the scatter."""
     package = get_package()
     state, _ = vs.atlas_from_query(package, dict(view_items))
-    return _build_views(package, state, with_tables=False)
+    return _build_views(package, state, with_tables=False, charts=GROUPS[group])
+
+
+def _views(fingerprint: str, view_items: tuple, groups=("haupt", "mehr")) -> dict:
+    built: dict = {"marks": {}}
+    for group in groups:
+        part = _view_group(fingerprint, view_items, group)
+        marks = {**built["marks"], **part["marks"]}
+        built.update(part)
+        built["marks"] = marks
+    return built
 
 
 @cache.memoize()
@@ -63,7 +78,8 @@ def _tables(fingerprint: str, view_items: tuple) -> dict:
     return {c: built[c]["table"] for c in CHARTS}
 
 
-def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: bool = True) -> dict:
+def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: bool = True,
+                 charts: tuple[str, ...] = CHARTS) -> dict:
     ind, year, level = state.indicator, state.year, state.level
     meta = package.indicators.loc[ind]
     name = str(meta["name"])
@@ -91,107 +107,126 @@ def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: boo
                              f"zu zeigen: {reason}. Wählen Sie ein anderes Jahr, einen anderen Indikator oder "
                              "weniger Filter.")
     selected = list(state.selected)
-    suppressed = table["suppressed"].tolist()
-    class_names = [labels[c] if c >= 0 else (fmt.SUPPRESSED if s else fmt.MISSING)
-                   for c, s in zip(classes.tolist(), suppressed)]
     fv = queries.formatter(package, ind)
-    value_texts = [fv(v, s) for v, s in zip(table["value"].tolist(), suppressed)]
-    ranks = ["" if r is None or str(r) == "<NA>" else str(r) for r in table["rank"].tolist()]
-    rows = [list(r) for r in zip(table["name"].tolist(), ranks, value_texts, class_names)]
+    rows: list[list[str]] = []
+    if with_tables:  # the table rows only for "Daten als Tabelle" (thousands of strings in a big city)
+        part = table.head(TABLE_LIMIT)
+        suppressed = part["suppressed"].tolist()
+        class_names = [labels[c] if c >= 0 else (fmt.SUPPRESSED if s else fmt.MISSING)
+                       for c, s in zip(classes[:len(part)].tolist(), suppressed)]
+        value_texts = [fv(v, s) for v, s in zip(part["value"].tolist(), suppressed)]
+        ranks = ["" if r is None or str(r) == "<NA>" else str(r) for r in part["rank"].tolist()]
+        rows = [list(r) for r in zip(part["name"].tolist(), ranks, value_texts, class_names)]
     city_row = [f"Stadt {package.city} (zum Vergleich)", "", fv(city, hidden), ""]
     header = [LEVEL_LABELS[level], "Rang", f"{meta['short_name']} ({meta['unit']})", "Klasse"]
     numeric = [False, True, True, False]
-    shared_body = table_rows(rows[:TABLE_LIMIT] + [city_row], numeric) if with_tables else None  # shared
+    shared_body = table_rows(rows + [city_row], numeric) if with_tables else None  # shared by three tables
 
     def values_table(caption: str):
         if not with_tables:
             return None
-        if len(rows) > TABLE_LIMIT:
-            caption += f" (die ersten {TABLE_LIMIT} von {len(rows)} Zeilen; alle in der CSV-Datei)"
+        if len(table) > TABLE_LIMIT:
+            caption += f" (die ersten {TABLE_LIMIT} von {len(table)} Zeilen; alle in der CSV-Datei)"
         return data_table(header, [], caption, numeric=numeric, body_rows=shared_body)
 
     query = _view_query(package, state)
+    needs_ranking = bool({"karte", "rangfolge"} & set(charts))
+    ranking_sentence = atlas.ranking_finding(package, ind, year, table, level) if needs_ranking else ""
     map_title = f"{name} nach {where}, {year}{scope_text}"
-    out["karte"] = {
-        "title": map_title,
-        "finding": atlas.ranking_finding(package, ind, year, table, level),
-        "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels),
-        "table": values_table(map_title),
-        "href": atlas_href(query, "karte"),
-    }
-    rank_title = f"Rangfolge: {name}, {year}{scope_text}"
     rank_rows, cut = views.ranking_rows(table, selected)
-    out["rangfolge"] = {
-        "title": rank_title,
-        "finding": atlas.ranking_finding(package, ind, year, table, level)
-        + (f" Gezeigt werden die {views.RANKING_LIMIT // 2} höchsten und niedrigsten Werte." if cut else ""),
-        "figure": views.ranking(package, ind, table, year, classes, colors, selected),
-        "table": values_table(rank_title),
-        "href": atlas_href(query, "rangfolge"),
-    }
+    if "karte" in charts:
+        out["karte"] = {
+            "title": map_title,
+            "finding": ranking_sentence,
+            "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels),
+            "table": values_table(map_title),
+            "href": atlas_href(query, "karte"),
+        }
+    rank_title = f"Rangfolge: {name}, {year}{scope_text}"
+    if "rangfolge" in charts:
+        out["rangfolge"] = {
+            "title": rank_title,
+            "finding": ranking_sentence
+            + (f" Gezeigt werden die {views.RANKING_LIMIT // 2} höchsten und niedrigsten Werte." if cut else ""),
+            "figure": views.ranking(package, ind, table, year, classes, colors, selected),
+            "table": values_table(rank_title),
+            "href": atlas_href(query, "rangfolge"),
+        }
     dist_title = f"Verteilung: {name}, {year}{scope_text}"
-    out["verteilung"] = {
-        "title": dist_title,
-        "finding": atlas.distribution_finding(package, ind, table),
-        "figure": views.distribution(package, ind, table, year),
-        "table": values_table(dist_title),
-        "href": atlas_href(query, "verteilung"),
-    }
+    if "verteilung" in charts:
+        out["verteilung"] = {
+            "title": dist_title,
+            "finding": atlas.distribution_finding(package, ind, table),
+            "figure": views.distribution(package, ind, table, year),
+            "table": values_table(dist_title),
+            "href": atlas_href(query, "verteilung"),
+        }
+    out["legend"] = views.legend_note(direction, state.colors)
+    # where each area sits in each figure, so marking needs no recomputation (see _highlight_values)
+    out["marks"] = {"visible": table["area_id"].tolist()}
+    if "rangfolge" in charts:
+        out["marks"].update({
+            "rank_ids": rank_rows["area_id"].tolist(),
+            "rank_ranks": [None if pd.isna(r) else int(r) for r in rank_rows["rank"]],
+            "rank_names": rank_rows["name"].tolist(),
+        })
+    if "verteilung" in charts:
+        valued = table[table["value"].notna()].reset_index(drop=True)
+        jitter = views.distribution_positions(len(valued))
+        out["marks"]["dist"] = {a: [x, float(y)] for a, x, y in zip(valued["area_id"], valued["value"], jitter)}
+    if "streuung" not in charts:
+        return out
     partner = state.partner
     pmeta = package.indicators.loc[partner]
     scatter = atlas.scatter_frame(package, ind, partner, year, level, shown)
     scatter_title = f"{meta['short_name']} und {pmeta['short_name']} nach {where}, {year}{scope_text}"
-    fp = queries.formatter(package, partner)
-    scatter_rows = [[n, fv(x, xs), fp(y, ys), fmt.number(p)]
-                    for n, x, xs, y, ys, p in zip(scatter["name"].tolist(), scatter["x"].tolist(),
-                                                   scatter["x_suppressed"].tolist(), scatter["y"].tolist(),
-                                                   scatter["y_suppressed"].tolist(), scatter["population"].tolist())]
-    caption = scatter_title
-    if len(scatter_rows) > TABLE_LIMIT:
-        caption += f" (die ersten {TABLE_LIMIT} von {len(scatter_rows)} Zeilen; alle in der CSV-Datei)"
+    table_part = None
+    if with_tables:
+        fp = queries.formatter(package, partner)
+        scatter_rows = [[n, fv(x, xs), fp(y, ys), fmt.number(p)]
+                        for n, x, xs, y, ys, p in zip(scatter["name"].tolist(), scatter["x"].tolist(),
+                                                       scatter["x_suppressed"].tolist(), scatter["y"].tolist(),
+                                                       scatter["y_suppressed"].tolist(), scatter["population"].tolist())]
+        caption = scatter_title
+        if len(scatter_rows) > TABLE_LIMIT:
+            caption += f" (die ersten {TABLE_LIMIT} von {len(scatter_rows)} Zeilen; alle in der CSV-Datei)"
+        table_part = data_table([LEVEL_LABELS[level], f"{meta['short_name']} ({meta['unit']})",
+                                 f"{pmeta['short_name']} ({pmeta['unit']})", "Einwohner"],
+                                scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True])
     out["streuung"] = {
         "title": scatter_title,
         "finding": atlas.scatter_finding(package, scatter, ind, partner),
         "figure": views.scatter(package, scatter, ind, partner, year, list(state.brushed)),
-        "table": data_table([LEVEL_LABELS[level], f"{meta['short_name']} ({meta['unit']})",
-                             f"{pmeta['short_name']} ({pmeta['unit']})", "Einwohner"],
-                            scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True])
-        if with_tables else None,
+        "table": table_part,
         "href": atlas_href(query, "streuung"),
     }
-    out["legend"] = views.legend_note(direction, state.colors)
-    # where each area sits in each figure, so marking needs no recomputation (see _highlight_values)
-    valued = table[table["value"].notna()].reset_index(drop=True)
-    jitter = views.distribution_positions(len(valued))
     both = scatter.dropna(subset=["x", "y"])
-    out["marks"] = {
-        "visible": table["area_id"].tolist(),
-        "rank_ids": rank_rows["area_id"].tolist(),
-        "rank_ranks": [None if pd.isna(r) else int(r) for r in rank_rows["rank"]],
-        "rank_names": rank_rows["name"].tolist(),
-        "dist": {a: [x, float(y)] for a, x, y in zip(valued["area_id"], valued["value"], jitter)},
-        "scatter": {a: [x, y] for a, x, y in zip(both["area_id"], both["x"], both["y"])},
-    }
+    out["marks"]["scatter"] = {a: [x, y] for a, x, y in zip(both["area_id"], both["x"], both["y"])}
     return out
 
 
-def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict) -> dict:
+def _apply_selection(package: DataPackage, state: atlas.AtlasState, built: dict,
+                     charts: tuple[str, ...] = CHARTS) -> dict:
     """Mark the selected areas in the cached figures (which carry no marking)."""
-    figures = {c: built[c]["figure"] for c in CHARTS}
+    figures = {c: built[c]["figure"] for c in charts}
     if not state.selected:
         return figures
     # shallow copies: the cached figures must not be changed (an in-memory cache would keep the marking)
     figures = {c: {"data": [dict(t) for t in f["data"]], "layout": dict(f["layout"])} for c, f in figures.items()}
-    rank = figures["rangfolge"]
-    rank["layout"]["yaxis"] = dict(rank["layout"]["yaxis"])
-    rank["data"][0]["marker"] = dict(rank["data"][0]["marker"])
     patches = _highlight_values(package, state, built["marks"])
-    figures["karte"]["data"][3].update({k: patches["karte"][k] for k in ("locations", "z")})
-    figures["karte"]["data"][4].update({k: patches["karte"][k] for k in ("lat", "lon", "text")})
-    rank["data"][0]["marker"]["line"] = patches["rangfolge"][0]
-    rank["layout"]["yaxis"]["ticktext"] = patches["rangfolge"][1]
-    figures["verteilung"]["data"][2].update(patches["verteilung"])
-    figures["streuung"]["data"][2].update(patches["streuung"])
+    if "karte" in figures:
+        figures["karte"]["data"][3].update({k: patches["karte"][k] for k in ("locations", "z")})
+        figures["karte"]["data"][4].update({k: patches["karte"][k] for k in ("lat", "lon", "text")})
+    if "rangfolge" in figures:
+        rank = figures["rangfolge"]
+        rank["layout"]["yaxis"] = dict(rank["layout"]["yaxis"])
+        rank["data"][0]["marker"] = dict(rank["data"][0]["marker"])
+        rank["data"][0]["marker"]["line"] = patches["rangfolge"][0]
+        rank["layout"]["yaxis"]["ticktext"] = patches["rangfolge"][1]
+    if "verteilung" in figures:
+        figures["verteilung"]["data"][2].update(patches["verteilung"])
+    if "streuung" in figures:
+        figures["streuung"]["data"][2].update(patches["streuung"])
     return figures
 
 
@@ -200,11 +235,14 @@ def _highlight_values(package: DataPackage, state: atlas.AtlasState, marks: dict
     present = set(marks["visible"])
     visible = [a for a in state.selected if a in present]
     chosen = set(visible)
-    rank_labels = [f"{r} {n}" if r is not None else n for r, n in zip(marks["rank_ranks"], marks["rank_names"])]
-    line = {"color": views.HIGHLIGHT, "width": [3 if a in chosen else 0 for a in marks["rank_ids"]]}
-    ticks = [f"<b>▶ {label}</b>" if a in chosen else label for a, label in zip(marks["rank_ids"], rank_labels)]
-    dist = [(marks["dist"][a], package.areas.at[a, "name"]) for a in visible if a in marks["dist"]]
-    scat = [(marks["scatter"][a], package.areas.at[a, "name"]) for a in visible if a in marks["scatter"]]
+    rank_ids = marks.get("rank_ids", [])
+    rank_labels = [f"{r} {n}" if r is not None else n
+                   for r, n in zip(marks.get("rank_ranks", []), marks.get("rank_names", []))]
+    line = {"color": views.HIGHLIGHT, "width": [3 if a in chosen else 0 for a in rank_ids]}
+    ticks = [f"<b>▶ {label}</b>" if a in chosen else label for a, label in zip(rank_ids, rank_labels)]
+    dist_marks, scatter_marks = marks.get("dist", {}), marks.get("scatter", {})
+    dist = [(dist_marks[a], package.areas.at[a, "name"]) for a in visible if a in dist_marks]
+    scat = [(scatter_marks[a], package.areas.at[a, "name"]) for a in visible if a in scatter_marks]
     return {
         "karte": views.map_highlight(package, state.level, visible),
         "rangfolge": (line, ticks),
@@ -557,34 +595,60 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
     )
 
 
+def _render(view, selected, group: str, table_clicks) -> list:
+    package = get_package()
+    state = _state_from_store(package, view, selected)
+    items = tuple(sorted((view or {}).items()))
+    built = _views(package.fingerprint, items, (group,))
+    charts = GROUPS[group]
+    figures = _apply_selection(package, state, built, charts)
+    tables = _tables(package.fingerprint, items) if any(table_is_open(c) for c in table_clicks) else {}
+    out = []
+    for chart, clicks in zip(charts, table_clicks):
+        part = built[chart]
+        table = tables[chart] if table_is_open(clicks) else html.P(LAZY_TABLE_TEXT, className="small")
+        out += [part["title"], part["finding"], figures[chart], table, part["href"]]
+    return out
+
+
+def _chart_outputs(charts) -> list[Output]:
+    return [Output(f"{P}-{c}-{part}", prop) for c in charts
+            for part, prop in (("titel", "children"), ("aussage", "children"), ("graph", "figure"),
+                               ("tabelle", "children"), ("csv", "href"))]
+
+
 @callback(
-    *[Output(f"{P}-{c}-{part}", prop) for c in CHARTS
-      for part, prop in (("titel", "children"), ("aussage", "children"), ("graph", "figure"),
-                         ("tabelle", "children"), ("csv", "href"))],
+    *_chart_outputs(GROUPS["haupt"]),
     Output(f"{P}-indikator-info", "children"),
     Output(f"{P}-leer", "children"),
     Output(f"{P}-diagramme", "hidden"),
     Output(f"{P}-auswahl-text", "children"),
     Input(f"{P}-ansicht", "data"),
     State(f"{P}-auswahl", "data"),
-    *[State(f"{P}-{c}-tabelle-knopf", "n_clicks") for c in CHARTS],
+    *[State(f"{P}-{c}-tabelle-knopf", "n_clicks") for c in GROUPS["haupt"]],
     prevent_initial_call=True,
 )
 def render_views(view, selected, *table_clicks):
+    """Map and ranking (and the texts around them) for a new view."""
+    out = _render(view, selected, "haupt", table_clicks)
     package = get_package()
     state = _state_from_store(package, view, selected)
-    built = _views(package.fingerprint, tuple(sorted((view or {}).items())))
-    figures = _apply_selection(package, state, built)
-    out = []
-    tables = _tables(package.fingerprint, tuple(sorted((view or {}).items()))) \
-        if any(table_is_open(c) for c in table_clicks) else {}
-    for chart, clicks in zip(CHARTS, table_clicks):
-        part = built[chart]
-        table = tables[chart] if table_is_open(clicks) else html.P(LAZY_TABLE_TEXT, className="small")
-        out += [part["title"], part["finding"], figures[chart], table, part["href"]]
+    built = _views(package.fingerprint, tuple(sorted((view or {}).items())), ("haupt",))
     empty = notice(built["empty_text"], "info") if not built["has_values"] else None
     return (*out, indicator_panel(package, state.indicator, state.year), empty, not built["has_values"],
             _selection_summary(package, state))
+
+
+@callback(
+    *_chart_outputs(GROUPS["mehr"]),
+    Input(f"{P}-ansicht", "data"),
+    State(f"{P}-auswahl", "data"),
+    *[State(f"{P}-{c}-tabelle-knopf", "n_clicks") for c in GROUPS["mehr"]],
+    prevent_initial_call=True,
+)
+def render_more_views(view, selected, *table_clicks):
+    """Distribution and scatter, in a request of their own (runs beside render_views)."""
+    return tuple(_render(view, selected, "mehr", table_clicks))
 
 
 @callback(

@@ -155,10 +155,10 @@ def default_partner(package: DataPackage, level: str, indicator_id: str) -> str:
     preferred = package.meta.get("scatter_indicator")
     if preferred in available and preferred != indicator_id:
         return preferred
-    theme = package.indicators.at[indicator_id, "theme"]
+    themes, directions = package.indicators["theme"], package.indicators["direction"]
+    theme = themes[indicator_id]
     for candidate in available:
-        meta = package.indicators.loc[candidate]
-        if candidate != indicator_id and meta["direction"] != "neutral" and meta["theme"] == theme:
+        if candidate != indicator_id and directions[candidate] != "neutral" and themes[candidate] == theme:
             return candidate
     return next(c for c in available if c != indicator_id) if len(available) > 1 else indicator_id
 
