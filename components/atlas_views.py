@@ -99,6 +99,17 @@ def _stamp_annotation(package: DataPackage) -> list[dict]:
              "showarrow": False, "font": {"size": 12, "color": "#5c4400"}, "bgcolor": "#fff3cd", "borderpad": 3}]
 
 
+def short_labels(labels: list[str]) -> list[str]:
+    """Legend text that fits beside a map on a phone: "8,4 bis unter 20,6 %" -> "8,4 – 20,6"
+    (the unit is the colour bar's title; the exact bounds are in the hover and the table)."""
+    out = []
+    for label in labels:
+        parts = label.replace(" bis unter ", " bis ").split(" bis ")
+        text = " – ".join(p.split(" ")[0] for p in parts) if len(parts) == 2 else label.split(" ")[0]
+        out.append(text)
+    return out
+
+
 def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, level: str, edges: np.ndarray,
               classes: np.ndarray, colors: list[str], labels: list[str], height: int = 520) -> dict:
     """Traces: 0 classes, 1 suppressed, 2 missing, 3 highlight outline, 4 highlight labels."""
@@ -117,7 +128,8 @@ def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, leve
         "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Klasse: %{customdata[3]}<extra></extra>",
         "marker": {"line": {"color": "white", "width": 0.8}},
         "colorbar": {"title": {"text": str(package.indicators.at[indicator_id, "unit"]), "side": "top"},
-                     "tickvals": list(range(len(labels))), "ticktext": labels, "thickness": 14, "len": 0.85,
+                     "tickvals": list(range(len(labels))), "ticktext": short_labels(labels),
+                     "thickness": 14, "len": 0.85,
                      "x": 1.0, "xanchor": "left"},
         "showscale": bool(len(labels)), "name": "Klassen", "showlegend": False,
     }]
