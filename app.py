@@ -10,7 +10,7 @@ import logging
 import sys
 
 import dash
-from components import downloads
+from components import downloads, downloads_index
 from components.cache import cache, cache_config, remove_stale_folders
 from components.data import get_package
 from components.shell import shell
@@ -70,6 +70,7 @@ cache.init_app(server, config=cache_config(settings))
 remove_stale_folders(settings)
 
 downloads.register(server)
+downloads_index.register(server)  # /download/sozialindex.csv, /download/methode.toml
 
 
 def serve_layout():
