@@ -116,8 +116,7 @@ def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, leve
     geojson = geojson_url(package, level)
     shown = table["value"].notna().to_numpy()
     values = table[shown]
-    fv = queries.formatter(package, indicator_id)
-    texts = [fv(v) for v in values["value"]]
+    texts = queries.format_values(package, indicator_id, values["value"].tolist())
     n = max(len(colors), 1)
     class_names = [labels[c] if 0 <= c < len(labels) else "" for c in classes[shown]]
     traces = [{
@@ -256,8 +255,7 @@ def _jitter(n: int) -> np.ndarray:
 def distribution(package: DataPackage, indicator_id: str, table: pd.DataFrame, year: int) -> dict:
     """Box plus every area as a point. Traces: 0 box, 1 points, 2 markings (selected areas)."""
     valued = table[table["value"].notna()]
-    fv = queries.formatter(package, indicator_id)
-    texts = [fv(v) for v in valued["value"]]
+    texts = queries.format_values(package, indicator_id, valued["value"].tolist())
     values = valued["value"].tolist()
     shapes, notes = _reference_line(package, indicator_id, year)
     traces = [
@@ -297,8 +295,8 @@ def scatter(package: DataPackage, frame: pd.DataFrame, x_indicator: str, y_indic
     """Bubbles sized by residents. Traces: 0 areas, 1 city, 2 markings. Box/lasso select filters."""
     both = frame.dropna(subset=["x", "y"]).reset_index(drop=True)
     meta_x, meta_y = package.indicators.loc[x_indicator], package.indicators.loc[y_indicator]
-    fx, fy = queries.formatter(package, x_indicator), queries.formatter(package, y_indicator)
-    x_texts, y_texts = [fx(v) for v in both["x"]], [fy(v) for v in both["y"]]
+    x_texts = queries.format_values(package, x_indicator, both["x"].tolist())
+    y_texts = queries.format_values(package, y_indicator, both["y"].tolist())
     people = [fmt.number(v) for v in both["population"]]
     sizes = both["population"].fillna(0)
     size_max = float(sizes.max()) if len(sizes) and sizes.max() > 0 else 1.0

@@ -200,7 +200,7 @@ def area_values(package: DataPackage, indicator_id: str, year: int, level: str,
     """One row per shown area: area_id, name, slug, parent, kind, value, suppressed, note, rank
     (1 = highest value among the shown areas), sorted by value descending, gaps last."""
     table = queries.values(package, indicator_id, year, level)
-    if area_ids is not None:
+    if area_ids is not None and len(area_ids) < len(table):  # no filter: nothing to drop
         table = table[table["area_id"].isin(set(map(str, area_ids)))].reset_index(drop=True)
     table["rank"] = table["value"].rank(method="min", ascending=False).astype("Int64")
     return table

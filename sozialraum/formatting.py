@@ -31,6 +31,25 @@ def number(value: float | None, decimals: int = 0, *, signed: bool = False) -> s
     return text
 
 
+_GERMAN = str.maketrans({",": ".", ".": ","})
+
+
+def value_list(values, decimals: int, unit: str | None = None) -> list[str]:
+    """`value` for many numbers at once (a map of 5,000 areas): same text, a fraction of the time.
+    Missing values give "–"; negative values the typographic minus."""
+    suffix = f" {unit}" if unit else ""
+    out = []
+    for v in values:
+        if v is None or v != v:  # NaN
+            out.append(MISSING)
+            continue
+        text = f"{v:,.{decimals}f}".translate(_GERMAN)
+        if text.startswith("-"):
+            text = MINUS + text[1:] if text.strip("-0,.") else text[1:]
+        out.append(text + suffix)
+    return out
+
+
 def with_unit(text: str, unit: str | None) -> str:
     if not unit or text in (MISSING, SUPPRESSED):
         return text

@@ -91,13 +91,15 @@ class DataPackage:
         out = {}
         for level in self.levels:
             part = areas[areas["level"] == level]
+            # plain Python strings (object dtype): pandas' Arrow strings iterate and `isin` through
+            # a Python loop, which cost ~60 ms per view on 5,000 areas
             out[level] = pd.DataFrame({
-                "area_id": part.index.astype(str),
-                "name": part["name"].astype(str).to_numpy(),
-                "slug": part["slug"].astype(str).to_numpy(),
-                "parent": part["parent_id"].map(names).fillna("").astype(str).to_numpy(),
-                "kind": part["kind"].map(AREA_KIND_LABELS).fillna("").astype(str).to_numpy(),
-            })
+                "area_id": part.index.astype(str).to_numpy(dtype=object),
+                "name": part["name"].astype(str).to_numpy(dtype=object),
+                "slug": part["slug"].astype(str).to_numpy(dtype=object),
+                "parent": part["parent_id"].map(names).fillna("").astype(str).to_numpy(dtype=object),
+                "kind": part["kind"].map(AREA_KIND_LABELS).fillna("").astype(str).to_numpy(dtype=object),
+            }, dtype=object)
         return out
 
     @cached_property

@@ -82,6 +82,11 @@ def formatter(package: DataPackage, indicator_id: str):
     return format_one
 
 
+def format_values(package: DataPackage, indicator_id: str, values) -> list[str]:
+    """Many values of one indicator (no suppressed cells among them), e.g. every area of a map."""
+    return fmt.value_list(values, decimals(package, indicator_id), package.indicators.at[indicator_id, "unit"])
+
+
 def format_value(package: DataPackage, indicator_id: str, value: float, suppressed: bool = False) -> str:
     unit = package.indicators.at[indicator_id, "unit"]
     return fmt.value(value, decimals(package, indicator_id), unit, suppressed=suppressed)
