@@ -651,21 +651,22 @@ def render_more_views(view, selected, *table_clicks):
     return tuple(_render(view, selected, "mehr", table_clicks))
 
 
-@callback(
-    *[Output(f"{P}-{c}-tabelle", "children", allow_duplicate=True) for c in CHARTS],
-    *[Input(f"{P}-{c}-tabelle-knopf", "n_clicks") for c in CHARTS],
-    State(f"{P}-ansicht", "data"),
-    prevent_initial_call=True,
-)
-def fill_table(*args):
-    """"Daten als Tabelle" opened: send that chart's table (from the same cached view)."""
-    view = args[-1]
-    chart = str(ctx.triggered_id).removeprefix(f"{P}-").removesuffix("-tabelle-knopf")
-    if chart not in CHARTS or not table_is_open(ctx.triggered[0]["value"]):
-        raise PreventUpdate
-    package = get_package()
-    tables = _tables(package.fingerprint, tuple(sorted((view or {}).items())))
-    return tuple(tables[c] if c == chart else dash.no_update for c in CHARTS)
+def _table_filler(chart: str):
+    """"Daten als Tabelle" of `chart` opened: send its table (from the same cached view).
+    One callback per chart: Dash drops the answer of a request when a newer one for the same
+    outputs is on its way, so a shared callback lost tables opened in quick succession."""
+    def fill_table(clicks, view):
+        if not table_is_open(clicks):
+            raise PreventUpdate
+        package = get_package()
+        return _tables(package.fingerprint, tuple(sorted((view or {}).items())))[chart]
+    callback(Output(f"{P}-{chart}-tabelle", "children", allow_duplicate=True),
+             Input(f"{P}-{chart}-tabelle-knopf", "n_clicks"), State(f"{P}-ansicht", "data"),
+             prevent_initial_call=True)(fill_table)
+
+
+for chart_name in CHARTS:
+    _table_filler(chart_name)
 
 
 @callback(
