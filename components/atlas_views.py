@@ -111,8 +111,10 @@ def short_labels(labels: list[str]) -> list[str]:
 
 
 def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, level: str, edges: np.ndarray,
-              classes: np.ndarray, colors: list[str], labels: list[str], height: int = 520) -> dict:
-    """Traces: 0 classes, 1 suppressed, 2 missing, 3 highlight outline, 4 highlight labels."""
+              classes: np.ndarray, colors: list[str], labels: list[str], height: int = 520,
+              extra_traces=()) -> dict:
+    """Traces: 0 classes, 1 suppressed, 2 missing, 3 highlight outline, 4 highlight labels,
+    then `extra_traces` (e.g. the Sozialindex layer)."""
     geojson = geojson_url(package, level)
     shown = table["value"].notna().to_numpy()
     values = table[shown]
@@ -154,12 +156,38 @@ def class_map(package: DataPackage, indicator_id: str, table: pd.DataFrame, leve
                    "textposition": "top center", "marker": {"size": 7, "color": HIGHLIGHT, "symbol": "diamond"},
                    "textfont": {"size": 13, "color": HIGHLIGHT}, "hoverinfo": "skip", "name": "markiert",
                    "showlegend": False})
+    traces.extend(extra_traces)
     layout = _layout(height=height, dragmode=False, clickmode="event",
                      legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0},
                      geo={"bgcolor": "white", "fitbounds": "locations", "visible": False,
                           "projection": {"type": "mercator"}},
                      uirevision=level, annotations=_stamp_annotation(package))
     return {"data": traces, "layout": layout}
+
+
+INDEX_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "star", "hexagon"]
+
+
+def index_layer(package: DataPackage, classes: pd.DataFrame, area_ids) -> list[dict]:
+    """Sozialindex classes as symbols at the area centres, one trace (and legend entry) per
+    class, so the class reads from shape and name, not colour. `classes`: the engine's
+    result frame (index area_id; class, class_index, excluded)."""
+    shown = classes[~classes["excluded"] & classes.index.isin(list(area_ids))]
+    areas = package.areas
+    traces = []
+    for (index, label), group in shown.groupby(["class_index", "class"], sort=True):
+        ids = list(group.index)
+        traces.append({
+            "type": "scattergeo", "lat": areas.loc[ids, "lat"].tolist(), "lon": areas.loc[ids, "lon"].tolist(),
+            "mode": "markers", "name": f"Sozialindex: {label}",
+            # white with a black rim: visible on light and dark class colours alike
+            "marker": {"symbol": INDEX_SYMBOLS[int(index) % len(INDEX_SYMBOLS)], "size": 9 + 2 * int(index),
+                       "color": "#ffffff", "line": {"width": 1.5, "color": "#000000"}},
+            "customdata": _columns(ids, group["name"], [label] * len(ids)),
+            "hovertemplate": "<b>%{customdata[1]}</b><br>Sozialindex: %{customdata[2]}<extra></extra>",
+            "showlegend": True,
+        })
+    return traces
 
 
 def map_highlight(package: DataPackage, level: str, selected: list[str]) -> dict:

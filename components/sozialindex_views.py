@@ -124,6 +124,22 @@ def _compute(package: DataPackage, method: si.Method, year: int) -> si.IndexResu
     return hit
 
 
+def class_layer(package: DataPackage, year: int, level: str) -> tuple[si.IndexResult | None, str]:
+    """The default method's result for the atlas's "Sozialindex-Klassen" layer, or None and a
+    German reason why there is none (other level, year without data, unusable method)."""
+    name = default_method(package)
+    if not name:
+        return None, "Das Datenpaket enthält keine Methode für einen Sozialindex."
+    try:
+        method = si.resolve_method(name, package.path)
+        if method.level and method.level != level:
+            return None, (f"Der Sozialindex ist für {LEVEL_LABELS_PLURAL.get(method.level, method.level)} "
+                          "berechnet; auf dieser Ebene gibt es keine Klassen.")
+        return _compute(package, method, year), ""
+    except si.SozialindexError as exc:
+        return None, f"Kein Sozialindex für {year}: {' '.join(error_lines(exc))}"
+
+
 def state_from_query(package: DataPackage, query: dict[str, str]) -> IndexState:
     """The view a query string asks for; never raises (unusable values become notices)."""
     read = Reader(package)

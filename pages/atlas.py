@@ -10,6 +10,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, callback, clie
 from dash.exceptions import PreventUpdate
 
 from components import atlas_views as views
+from components import sozialindex_views as index_views
 from components.cache import cache
 from components.charts import LAZY_TABLE_TEXT, chart_figure, data_table, table_is_open, table_rows
 from components.data import get_package
@@ -135,10 +136,21 @@ def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: boo
     map_title = f"{name} nach {where}, {year}{scope_text}"
     rank_rows, cut = views.ranking_rows(table, selected)
     if "karte" in charts:
+        index_note = ""
+        if state.index_layer:
+            result, index_note = index_views.class_layer(package, year, level)
+            if result is not None:
+                figure_traces = views.index_layer(package, result.areas, table["area_id"])
+                index_note = (f"Symbole: Klasse im Sozialindex {year} („{result.method.title}“; mehr auf der "
+                              "Seite Sozialindex). Klassen brauchen Ortskenntnis zur Deutung.")
+            else:
+                figure_traces = []
         out["karte"] = {
             "title": map_title,
-            "finding": ranking_sentence,
-            "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels),
+            "finding": f"{ranking_sentence} {index_note}".strip(),
+            "figure": views.class_map(package, ind, table, level, edges, classes, colors, labels,
+                                      extra_traces=figure_traces if state.index_layer else ()),
+            "index_note": index_note,
             "table": values_table(map_title),
             "href": atlas_href(query, "karte"),
         }
@@ -360,6 +372,9 @@ def _controls(package: DataPackage, state: atlas.AtlasState) -> html.Div:
             dbc.RadioItems(id=f"{P}-farbe", value=state.colors,
                            options=[{"label": v, "value": k} for k, v in atlas.COLOR_MODES.items()]),
         ]),
+        dbc.Checklist(id=f"{P}-sozialindex", options=[{"label": "Sozialindex-Klassen in der Karte zeigen",
+                                                       "value": "ja"}],
+                      value=["ja"] if state.index_layer else [], switch=True, className="mb-3"),
         dbc.Label("Zweiter Indikator im Streudiagramm", html_for=f"{P}-vergleich"),
         dbc.Select(id=f"{P}-vergleich", options=indicator_options(package, state.level, keep=state.partner),
                    value=state.partner, className="mb-3"),
@@ -479,6 +494,7 @@ def _brushed_areas(selected_data: dict | None) -> list[str] | None:
     Output(f"{P}-gebiete", "value"),
     Output(f"{P}-klassen", "value"),
     Output(f"{P}-farbe", "value"),
+    Output(f"{P}-sozialindex", "value"),
     Output(f"{P}-vergleich", "options"),
     Output(f"{P}-vergleich", "value"),
     Output(f"{P}-markieren", "options"),
@@ -494,6 +510,7 @@ def _brushed_areas(selected_data: dict | None) -> list[str] | None:
     Input(f"{P}-gebiete", "value"),
     Input(f"{P}-klassen", "value"),
     Input(f"{P}-farbe", "value"),
+    Input(f"{P}-sozialindex", "value"),
     Input(f"{P}-vergleich", "value"),
     Input(f"{P}-markieren", "value"),
     Input(f"{P}-karte-graph", "clickData"),
@@ -507,7 +524,7 @@ def _brushed_areas(selected_data: dict | None) -> list[str] | None:
     prevent_initial_call=True,  # the layout was built from the same URL
 )
 def sync_state(search, search_text, indicator, year, level, planning, kinds, council, areas, classification,
-               colors, partner, mark, map_click, bar_click, dist_click, scatter_click, scatter_box, _clear,
+               colors, index_layer, partner, mark, map_click, bar_click, dist_click, scatter_click, scatter_box, _clear,
                view, selected):
     package = get_package()
     trigger = ctx.triggered_id
@@ -529,7 +546,8 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
         query.update({"indikator": indicator, "jahr": str(year), "ebene": level,
                       "planungsraum": ",".join(planning or []), "art": ",".join(kinds or []),
                       "ortsteilrat": "ja" if council else "", "gebiete": ",".join(areas or []),
-                      "klassen": classification, "farbe": colors, "vergleich": partner})
+                      "klassen": classification, "farbe": colors, "vergleich": partner,
+                      "sozialindex": "ja" if index_layer else ""})
         query["auswahl"] = ",".join(selected or [])
         if trigger == f"{P}-ebene" and level != (view or {}).get("ebene", vs.default_level(package)):
             for key in ("gebiete", "auswahl", "bereich", "planungsraum"):
@@ -587,7 +605,7 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
         keep if same_level else _planning_options(package, state.level), list(f.planning_areas),
         list(f.kinds), ["ja"] if f.only_ortsteilrat else [],
         keep if same_level else _area_options(package, state.level), list(f.areas),
-        state.classification, state.colors,
+        state.classification, state.colors, ["ja"] if state.index_layer else [],
         keep if same_level and trigger != f"{P}-indikator" else indicator_options(package, state.level, keep=state.partner),
         state.partner,
         keep if same_level else [{"label": "– Gebiet wählen –", "value": ""}] + _area_options(package, state.level),

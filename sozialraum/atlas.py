@@ -55,6 +55,7 @@ class AtlasState:
     brushed: tuple[str, ...] = ()                 # box/lasso selection of the scatter: filters the views
     classification: str = DEFAULT_CLASSIFICATION
     colors: str = "klassen"
+    index_layer: bool = False                     # Sozialindex classes as symbols on the map
 
     def with_(self, **changes) -> "AtlasState":
         return replace(self, **changes)

@@ -197,6 +197,7 @@ def atlas_from_query(package: DataPackage, query: dict[str, str]) -> tuple[Atlas
         classification=read.choice(query.get("klassen"), CLASSIFICATIONS, DEFAULT_CLASSIFICATION,
                                    "die Klasseneinteilung"),
         colors=read.choice(query.get("farbe"), COLOR_MODES, "klassen", "die Farbskala"),
+        index_layer=read.flag(query.get("sozialindex"), "„Sozialindex“"),
     )
     return state, read.notices
 
@@ -217,6 +218,7 @@ def atlas_to_query(package: DataPackage, state: AtlasState) -> dict[str, str]:
         "vergleich": state.partner if state.partner != default_partner(package, state.level, state.indicator) else "",
         "klassen": state.classification if state.classification != DEFAULT_CLASSIFICATION else "",
         "farbe": state.colors if state.colors != "klassen" else "",
+        "sozialindex": "ja" if state.index_layer else "",
     }
     return {k: v for k, v in params.items() if v}
 

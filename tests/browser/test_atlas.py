@@ -497,3 +497,25 @@ def test_csv_downloads_equal_the_shown_values(page):
     _, rows = _csv_rows(page, "rangfolge")
     assert sorted(r["Gebiets-ID"] for r in rows) == sorted(expected)
     assert {r["Jahr"] for r in rows} == {"2020"} and {r["Hinweis"] for r in rows} == {"Beispieldaten"}
+
+
+# --------------------------------------------------------------------------- Sozialindex layer
+
+def test_sozialindex_classes_as_a_map_layer(page):
+    """`sozialindex=ja` adds one symbol trace per index class to the map (named, so the class
+    reads from the legend and the shape, not the colour), says so under the title, survives
+    in the URL, and has no accessibility violations; on the Planungsraum level it explains
+    why there are no classes."""
+    goto_and_wait(page, "/atlas?sozialindex=ja")
+    names = page.evaluate("""() => document.querySelector('#atlas-karte-graph .js-plotly-plot').data
+                                 .map(t => t.name).filter(n => n && n.startsWith('Sozialindex: '))""")
+    assert names, "no Sozialindex trace on the map"
+    assert any("Handlungsbedarf" in n for n in names), names
+    assert "Sozialindex" in page.locator("#atlas-karte-aussage").inner_text()
+    assert page.locator("#atlas-sozialindex input").is_checked()
+    assert_no_axe_violations(page, where="/atlas?sozialindex=ja")
+    page.locator("#atlas-sozialindex input").uncheck()
+    wait_for_dash(page)
+    assert "sozialindex" not in query(page)
+    goto_and_wait(page, "/atlas?sozialindex=ja&ebene=planungsraum")
+    assert "keine Klassen" in page.locator("#atlas-karte-aussage").inner_text()
