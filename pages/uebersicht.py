@@ -156,7 +156,13 @@ def map_section(package: DataPackage, indicator_id: str, year: int) -> html.Sect
         ]),
         html.P(_indicator_info(package, indicator_id), id="uebersicht-indikator-info", className="small"),
         chart_figure(ids.UEBERSICHT_MAP, title, finding, figure, table, href, notes=notes),
+        html.P(html.A("Im Atlas vergleichen: Rangfolge, Verteilung, Filter und Zusammenhänge",
+                      href=_atlas_link(indicator_id, year), id="uebersicht-atlas-link")),
     ])
+
+
+def _atlas_link(indicator_id: str, year: int) -> str:
+    return f"/atlas?indikator={indicator_id}&jahr={year}"
 
 
 @callback(
@@ -168,6 +174,7 @@ def map_section(package: DataPackage, indicator_id: str, year: int) -> html.Sect
     Output(f"{ids.UEBERSICHT_MAP}-tabelle", "children"),
     Output(f"{ids.UEBERSICHT_MAP}-csv", "href"),
     Output("uebersicht-indikator-info", "children"),
+    Output("uebersicht-atlas-link", "href"),
     Input(ids.UEBERSICHT_INDICATOR, "value"),
     Input(ids.UEBERSICHT_YEAR, "value"),
     prevent_initial_call=True,  # the layout already shows the initial map
@@ -181,7 +188,7 @@ def update_map(indicator_id: str, year_text: str):
     year = int(year_text) if year_text and year_text.isdigit() and int(year_text) in years else years[-1]
     options = [{"label": str(y), "value": str(y)} for y in reversed(years)]
     return (options, str(year), *_map_parts(package, indicator_id, year, level),
-            _indicator_info(package, indicator_id))
+            _indicator_info(package, indicator_id), _atlas_link(indicator_id, year))
 
 
 # ---- Leitlinien and data package ----------------------------------------------------------
