@@ -13,6 +13,7 @@ from components import atlas_views as views
 from components import sozialindex_views as index_views
 from components.cache import cache
 from components.charts import LAZY_TABLE_TEXT, chart_figure, data_table, table_is_open, table_rows
+from components.controls import clicked_area, collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads import atlas_href
 from components.indicators import indicator_options, indicator_panel
@@ -420,11 +421,7 @@ def layout(**query):
         html.Div([notice(n) for n in notices], id=f"{P}-hinweise"),
         dbc.Row([
             dbc.Col(lg=3, className="mb-3", children=[
-                html.Button("Filter und Einstellungen", id=f"{P}-steuerung-knopf", type="button", n_clicks=0,
-                            className="btn btn-outline-primary d-lg-none mb-2 w-100",
-                            **{"aria-controls": f"{P}-steuerung", "aria-expanded": "false"}),
-                dbc.Collapse(_controls(package, state), id=f"{P}-steuerung", is_open=False,
-                             className="controls-collapse"),
+                *collapsible_controls(P, _controls(package, state)),
                 _selection_box(package, state),
             ]),
             dbc.Col(lg=9, children=[
@@ -451,17 +448,6 @@ def layout(**query):
 
 
 # ---- callbacks ------------------------------------------------------------------------------
-
-def _clicked_area(click: dict | None) -> str | None:
-    try:
-        point = click["points"][0]
-    except (TypeError, KeyError, IndexError):
-        return None
-    data = point.get("customdata")
-    if isinstance(data, list) and data:
-        return str(data[0])
-    return str(point["location"]) if point.get("location") is not None else None
-
 
 def _brushed_areas(selected_data: dict | None) -> list[str] | None:
     """Areas inside the scatter's box/lasso; None when the selection was cleared."""
@@ -562,7 +548,7 @@ def sync_state(search, search_text, indicator, year, level, planning, kinds, cou
         clicked = None
         if trigger in (f"{P}-karte-graph", f"{P}-rangfolge-graph", f"{P}-verteilung-graph",
                        f"{P}-streuung-graph") and ctx.triggered[0]["prop_id"].endswith("clickData"):
-            clicked = _clicked_area(ctx.triggered[0]["value"])
+            clicked = clicked_area(ctx.triggered[0]["value"])
         if trigger == f"{P}-markieren" and mark:
             clicked = mark if mark in package.areas.index else None
             if clicked in state.selected:
@@ -730,11 +716,4 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-clientside_callback(
-    ClientsideFunction(namespace="atlas", function_name="toggleControls"),
-    Output(f"{P}-steuerung", "is_open"),
-    Output(f"{P}-steuerung-knopf", "aria-expanded"),
-    Input(f"{P}-steuerung-knopf", "n_clicks"),
-    State(f"{P}-steuerung", "is_open"),
-    prevent_initial_call=True,
-)
+register_controls_toggle(P)

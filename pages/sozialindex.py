@@ -19,13 +19,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import (
     ALL,
-    ClientsideFunction,
     Input,
     Output,
     Patch,
     State,
     callback,
-    clientside_callback,
     ctx,
     dcc,
     html,
@@ -34,6 +32,7 @@ from dash import (
 from components import sozialindex_views as views
 from components.cache import cache
 from components.charts import chart_figure
+from components.controls import clicked_area, collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads_index import csv_href, part_table, toml_href
 from components.shell import notice
@@ -379,11 +378,7 @@ def layout(**query):
         html.Div([notice(n) for n in state.notices], id=f"{P}-hinweise"),
         dbc.Row([
             dbc.Col(lg=3, className="mb-3", children=[
-                html.Button("Methode und Jahr einstellen", id=f"{P}-steuerung-knopf", type="button", n_clicks=0,
-                            className="btn btn-outline-primary d-lg-none mb-2 w-100",
-                            **{"aria-controls": f"{P}-steuerung", "aria-expanded": "false"}),
-                dbc.Collapse(_controls(package, state, built), id=f"{P}-steuerung", is_open=False,
-                             className="controls-collapse"),
+                *collapsible_controls(P, _controls(package, state, built), "Methode und Jahr einstellen"),
             ]),
             dbc.Col(lg=9, children=[
                 html.Div(id=f"{P}-fehler", **{"aria-live": "assertive"}),
@@ -447,17 +442,6 @@ def _area_options(package: DataPackage, state: views.IndexState) -> list[dict]:
 
 
 # ---- callbacks ------------------------------------------------------------------------------
-
-def _clicked_area(click: dict | None) -> str | None:
-    try:
-        point = click["points"][0]
-    except (TypeError, KeyError, IndexError):
-        return None
-    data = point.get("customdata")
-    if isinstance(data, list) and data:
-        return str(data[0])
-    return None
-
 
 def _number(value) -> float | None:
     try:
@@ -572,7 +556,7 @@ def sync_state(search, name, year, compare_year, checked, _weights, _cuts, _rese
         else:
             clicked = None
             if trigger in (f"{P}-rangfolge-graph", f"{P}-karte-graph", f"{P}-zeitvergleich-graph"):
-                clicked = _clicked_area(ctx.triggered[0]["value"])
+                clicked = clicked_area(ctx.triggered[0]["value"])
                 if clicked == current.selected:
                     clicked = ""  # a second click on the selected area clears the selection
             elif trigger == f"{P}-gebiet":
@@ -650,11 +634,4 @@ def render(view, mark):
     return tuple(out)
 
 
-clientside_callback(
-    ClientsideFunction(namespace="atlas", function_name="toggleControls"),
-    Output(f"{P}-steuerung", "is_open"),
-    Output(f"{P}-steuerung-knopf", "aria-expanded"),
-    Input(f"{P}-steuerung-knopf", "n_clicks"),
-    State(f"{P}-steuerung", "is_open"),
-    prevent_initial_call=True,
-)
+register_controls_toggle(P)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from components import time_views
 from components.cache import cache
 from components.charts import chart_figure, data_table
+from components.controls import collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads import time_href
 from components.indicators import indicator_options
@@ -261,11 +262,7 @@ def layout(**query):
         html.Div([notice(n) for n in notices], id=f"{P}-hinweise"),
         dbc.Row([
             dbc.Col(lg=3, className="mb-3", children=[
-                html.Button("Filter und Einstellungen", id=f"{P}-steuerung-knopf", type="button", n_clicks=0,
-                            className="btn btn-outline-primary d-lg-none mb-2 w-100",
-                            **{"aria-controls": f"{P}-steuerung", "aria-expanded": "false"}),
-                dbc.Collapse(_controls(package, state), id=f"{P}-steuerung", is_open=False,
-                             className="controls-collapse"),
+                *collapsible_controls(P, _controls(package, state)),
             ]),
             dbc.Col(lg=9, children=[
                 chart_figure(f"{P}-verlauf", built["verlauf"]["title"], built["verlauf"]["finding"],
@@ -453,11 +450,4 @@ def render(view):
             _similar_list(package, state, built["aehnlich"]))
 
 
-clientside_callback(
-    ClientsideFunction(namespace="atlas", function_name="toggleControls"),
-    Output(f"{P}-steuerung", "is_open"),
-    Output(f"{P}-steuerung-knopf", "aria-expanded"),
-    Input(f"{P}-steuerung-knopf", "n_clicks"),
-    State(f"{P}-steuerung", "is_open"),
-    prevent_initial_call=True,
-)
+register_controls_toggle(P)
