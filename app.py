@@ -10,9 +10,12 @@ import logging
 import sys
 
 import dash
+from sqlalchemy.exc import SQLAlchemyError
+
 from components import downloads, downloads_index
 from components.cache import cache, cache_config, remove_stale_folders
 from components.data import get_package
+from components.measures_store import get_store
 from components.shell import shell
 from sozialraum.problems import PackageError
 from sozialraum.settings import load_settings
@@ -25,6 +28,12 @@ try:
     get_package()
 except PackageError as exc:
     print(f"Der Sozialraum-Monitor startet nicht: {settings.data_dir}\n{exc}", file=sys.stderr)
+    raise SystemExit(2) from None
+try:
+    get_store()   # migrate the measures database (and seed it on the very first start)
+except SQLAlchemyError as exc:
+    print(f"Der Sozialraum-Monitor startet nicht: Die Datenbank ist nicht erreichbar "
+          f"({type(exc).__name__}). DATABASE_URL prüfen.", file=sys.stderr)
     raise SystemExit(2) from None
 
 INDEX = """<!DOCTYPE html>

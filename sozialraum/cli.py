@@ -121,6 +121,99 @@ def _read_wide_csv(path: Path):
     return frame
 
 
+def _store():
+    from .package import load_package
+    from .settings import load_settings
+    from .store import MeasureStore
+
+    settings = load_settings()
+    store = MeasureStore(settings.database_url, settings.instance_dir)
+    store.setup(load_package(settings.data_dir))
+    return store
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise ValueError("Die Passwörter stimmen nicht überein.")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Users of the editing area: add, list, set password/role, lock/unlock."""
+    from .measures import ROLE_LABELS
+    from .store import StoreError
+
+    store = _store()
+    try:
+        if args.action == "list":
+            for user in store.list_users():
+                state = "" if user.active else " (gesperrt)"
+                print(f"{user.username}\t{user.role} – {ROLE_LABELS[user.role]}{state}")
+            return 0
+        if not args.name:
+            print("Bitte den Benutzernamen angeben.", file=sys.stderr)
+            return 2
+        if args.action == "add":
+            user = store.add_user(args.name, _read_password(args), args.role)
+            print(f"Benutzer „{user.username}“ angelegt (Rolle: {ROLE_LABELS[user.role]}).")
+        elif args.action == "password":
+            store.set_password(args.name, _read_password(args))
+            print(f"Passwort von „{args.name}“ geändert.")
+        elif args.action == "role":
+            store.set_role(args.name, args.role)
+            print(f"Rolle von „{args.name}“: {ROLE_LABELS[args.role]}.")
+        elif args.action in ("lock", "unlock"):
+            store.set_active(args.name, args.action == "unlock")
+            print(f"„{args.name}“ {'entsperrt' if args.action == 'unlock' else 'gesperrt'}.")
+    except (StoreError, ValueError) as exc:
+        print(getattr(exc, "message", str(exc)), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    """Bulk import of measures from CSV/XLSX: a preview, and with --apply all or nothing."""
+    from .measures import MeasureInvalid
+    from .store import StoreError
+
+    store = _store()
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: nicht lesbar ({exc.strerror}).", file=sys.stderr)
+        return 1
+    preview = store.preview_import(data, path.name)
+    for warning in preview.warnings:
+        print(f"Hinweis: {warning}", file=sys.stderr)
+    if preview.errors:
+        print(f"{path.name}: {len(preview.errors)} Problem(e), nichts übernommen:", file=sys.stderr)
+        for error in preview.errors:
+            print(f"- {error}", file=sys.stderr)
+        return 1
+    counts = preview.counts()
+    print(f"{path.name}: {counts['neu']} neu, {counts['ändern']} geändert, {counts['unverändert']} unverändert")
+    for row in preview.rows:
+        if row.action != "unverändert":
+            detail = f" ({', '.join(row.changes)})" if row.changes else ""
+            print(f"  Zeile {row.line}: {row.measure_id} {row.action}{detail}")
+    if not args.apply:
+        print("Vorschau; mit --apply übernehmen.")
+        return 0
+    try:
+        store.apply_import(data, path.name, preview.digest, args.user, args.comment or "")
+    except (MeasureInvalid, StoreError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print("Übernommen.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum",
                                      description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen, "
@@ -152,6 +245,23 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--year", type=int, default=None, help="Jahr (Standard: das neueste im Datenpaket)")
     index.add_argument("--out", help="CSV-Datei für das Ergebnis (sonst Ausgabe auf dem Bildschirm)")
     index.set_defaults(func=cmd_index)
+    user = sub.add_parser("user", help="Benutzer der Maßnahmen-Redaktion verwalten (Datenbank aus DATABASE_URL)")
+    user.add_argument("action", choices=("add", "list", "password", "role", "lock", "unlock"),
+                      help="add = anlegen, list = auflisten, password = Passwort setzen, role = Rolle ändern, "
+                           "lock/unlock = sperren/entsperren")
+    user.add_argument("name", nargs="?", help="Benutzername")
+    user.add_argument("--role", choices=("viewer", "editor", "admin"), default="editor",
+                      help="viewer = lesen, editor = Maßnahmen bearbeiten, admin = auch Sammelimport "
+                           "(Standard: editor)")
+    user.add_argument("--password-stdin", action="store_true",
+                      help="Passwort aus der ersten Zeile der Standardeingabe lesen (für Skripte)")
+    user.set_defaults(func=cmd_user)
+    imp = sub.add_parser("massnahmen-import", help="Maßnahmen aus CSV/XLSX übernehmen (erst Vorschau)")
+    imp.add_argument("file", help="CSV- (UTF-8) oder XLSX-Datei mit einer Zeile je Maßnahme")
+    imp.add_argument("--apply", action="store_true", help="nach fehlerfreier Prüfung übernehmen (alles oder nichts)")
+    imp.add_argument("--user", default="import", help="wer im Änderungsprotokoll steht (Standard: import)")
+    imp.add_argument("--comment", help="Kommentar im Änderungsprotokoll")
+    imp.set_defaults(func=cmd_measures)
     return parser
 
 
