@@ -245,7 +245,9 @@ def sync_filter(search, _cards, status_click, map_click, need_click, leitlinie, 
     query = ma.filter_to_query(package, f)
     new_search = to_search(query)
     url = no_update if new_search == (search or "") else new_search
-    return (url, query, str(f.leitlinie or ALL_VALUE), f.status or ALL_VALUE, f.area_id or ALL_VALUE, f.search,
+    # An unchanged filter must not redraw the views or make the table fetch its rows again.
+    data = no_update if query == (current or {}) else query
+    return (url, data, str(f.leitlinie or ALL_VALUE), f.status or ALL_VALUE, f.area_id or ALL_VALUE, f.search,
             None, None, None)
 
 
@@ -308,8 +310,14 @@ def _chips(package, f: ma.MeasureFilter, n: int, total: int) -> list:
     Input(f"{P}-filter", "data"),
 )
 def render(query):
-    package = get_package()
     query = query or {}
+    # The same view for everybody until the next write: remembered per database revision.
+    key = ("massnahmen-ansicht", get_package().fingerprint, date.today(), tuple(sorted(query.items())))
+    return get_store().memo(key, lambda: _views(query))
+
+
+def _views(query: dict) -> tuple:
+    package = get_package()
     f, _ = ma.filter_from_query(package, query)
     everything = get_store().frame()
     frame = ma.apply_filter(everything, f, package)
@@ -359,6 +367,15 @@ def render(query):
 
 # ---- the table: rows from the server ----------------------------------------------------------
 
+def _display(query: dict | None):
+    """The table rows of a page filter (before the grid's own column filters), per revision."""
+    package = get_package()
+    f, _ = ma.filter_from_query(package, query or {})
+    key = ("massnahmen-tabelle", package.fingerprint, tuple(sorted(ma.filter_to_query(package, f).items())))
+    return get_store().memo(key, lambda: ma.display_frame(ma.apply_filter(get_store().frame(), f, package),
+                                                          package))
+
+
 @callback(
     Output(f"{P}-tabelle", "getRowsResponse"),
     Input(f"{P}-tabelle", "getRowsRequest"),
@@ -368,9 +385,7 @@ def render(query):
 def grid_rows(request, query):
     if not request:
         return no_update
-    package = get_package()
-    f, _ = ma.filter_from_query(package, query or {})
-    display = ma.display_frame(ma.apply_filter(get_store().frame(), f, package), package)
+    display = _display(query)
     start, end = int(request.get("startRow") or 0), int(request.get("endRow") or 100)
     rows, count = ma.grid_rows(display, request.get("filterModel"), request.get("sortModel"), start,
                                min(end, start + 500))
@@ -405,9 +420,7 @@ def choose_columns(visible):
     prevent_initial_call=True,
 )
 def export(_csv, _xlsx, query, filter_model, column_state, visible):
-    package = get_package()
-    f, _ = ma.filter_from_query(package, query or {})
-    display = ma.display_frame(ma.apply_filter(get_store().frame(), f, package), package)
+    display = _display(query)
     sort_model = sorted(({"colId": c["colId"], "sort": c["sort"], "i": c.get("sortIndex") or 0}
                          for c in column_state or [] if c.get("sort")), key=lambda c: c["i"])
     rows, _ = ma.grid_rows(display, filter_model or {}, sort_model, 0, len(display))

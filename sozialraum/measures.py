@@ -89,6 +89,8 @@ def _list(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         parts = re.split(r"[;,]", value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):   # one spreadsheet cell: 4 or 4.0
+        parts = [str(value)]
     else:
         parts = [str(v) for v in value]
     out: list[str] = []
@@ -130,6 +132,8 @@ def _number(value: Any) -> float | None:
         text = str(value).strip().replace(" ", "").replace("€", "").replace("EUR", "")
         if "," in text:   # German: 1.234,50
             text = text.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):   # German thousands without decimals: 12.500
+            text = text.replace(".", "")
         number = float(text)
     if not math.isfinite(number):
         raise ValueError(str(value))

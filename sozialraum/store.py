@@ -22,7 +22,8 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -55,6 +56,7 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 MIN_PASSWORD = 10
 MAX_IMPORT_ROWS = 10_000
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+WRITE_LOCK_KEY = 7_310_501   # any constant; names the store's advisory lock on PostgreSQL
 # A fixed hash to compare against when the user does not exist, so the answer takes as long
 # as for a wrong password (no user enumeration by timing).
 _DUMMY_HASH = generate_password_hash("kein-benutzer-vorhanden")
@@ -173,6 +175,7 @@ class MeasureStore:
         self.instance_dir = Path(instance_dir) if instance_dir else None
         self.package = package
         self._frame_cache: tuple[str, bool, pd.DataFrame] | None = None
+        self._derived: OrderedDict[tuple, Any] = OrderedDict()
 
     @property
     def dialect(self) -> str:
@@ -246,9 +249,14 @@ class MeasureStore:
     # ---------------------------------------------------------------------------- transactions
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        """One writer at a time: SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes a
+        transaction-scoped advisory lock (new ids are max + 1, and an import checks its preview
+        against a state nobody can change underneath it)."""
         with self.engine.connect() as conn:
             conn.execution_options(write=True)
             with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                 yield conn
 
     def _touch(self, conn: Connection) -> None:
@@ -290,7 +298,7 @@ class MeasureStore:
             elif name in ("leitlinien", "area_ids", "target_indicators"):
                 out[name] = pd.Series([decode_list(v) for v in raw[name]], index=raw.index, dtype=object)
             elif name in ("start", "planned_end", "actual_end"):
-                out[name] = pd.to_datetime(raw[name])
+                out[name] = pd.to_datetime(raw[name]).astype("datetime64[us]")
             elif name in ("primary_leitlinie", "progress"):
                 out[name] = pd.array(raw[name], dtype="Int64")
             elif name in ("budget_planned", "budget_spent"):
@@ -303,6 +311,20 @@ class MeasureStore:
         out["updated_at"] = pd.to_datetime(raw["updated_at"], utc=True)
         out["updated_by"] = raw["updated_by"].astype(object)
         return out
+
+    def memo(self, key: tuple, compute: Callable[[], Any], size: int = 64) -> Any:
+        """`compute()` remembered per database revision (views derived from all measures, e.g.
+        the table of one filter): a write anywhere makes every entry stale at once. Never
+        modify what it returns."""
+        full = (self.revision(), *key)
+        if full in self._derived:
+            self._derived.move_to_end(full)
+            return self._derived[full]
+        value = compute()
+        self._derived[full] = value
+        while len(self._derived) > size:
+            self._derived.popitem(last=False)
+        return value
 
     def _record(self, conn: Connection, measure_id: str) -> dict[str, Any] | None:
         row = conn.execute(select(db.measures).where(db.measures.c.measure_id == measure_id)).mappings().first()
@@ -508,17 +530,18 @@ class MeasureStore:
     def apply_import(self, data: bytes, filename: str, expected_digest: str, user: str,
                      comment: str = "") -> dict[str, int]:
         """All or nothing: re-check the file, refuse if the store changed since the preview."""
-        preview = self.preview_import(data, filename)
-        if preview.errors:
-            raise MeasureInvalid(preview.errors)
-        if preview.digest != expected_digest:
-            raise StoreError("Der Bestand hat sich seit der Vorschau geändert. Bitte die Vorschau neu erstellen "
-                             "und prüfen; es wurde nichts übernommen.")
         package = self._require_package()
-        frame = _read_table(data, filename, [], [])
         comment = (comment or "").strip() or f"Sammelimport aus {filename}"
         now = _now()
         with self._write() as conn:
+            # Checked under the write lock: nobody can change the store between check and write.
+            preview = self.preview_import(data, filename)
+            if preview.errors:
+                raise MeasureInvalid(preview.errors)
+            if preview.digest != expected_digest:
+                raise StoreError("Der Bestand hat sich seit der Vorschau geändert. Bitte die Vorschau neu "
+                                 "erstellen und prüfen; es wurde nichts übernommen.")
+            frame = _read_table(data, filename, [], [])
             for record in frame.to_dict("records"):
                 values = {k: v for k, v in record.items() if k in EDITABLE_FIELDS or k == "measure_id"}
                 clean, _ = validate(values, package)
