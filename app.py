@@ -13,6 +13,7 @@ import dash
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import downloads, downloads_index
+from components.auth import init_auth
 from components.cache import cache, cache_config, remove_stale_folders
 from components.data import get_package
 from components.measures_store import get_store
@@ -77,6 +78,7 @@ if settings.cache_type == "RedisCache":
                          "pip install -e '.[redis]'") from None
 cache.init_app(server, config=cache_config(settings))
 remove_stale_folders(settings)
+init_auth(server)   # sessions, CSRF, POST /auth/anmelden and /auth/abmelden (after the cache: login brake)
 
 downloads.register(server)
 downloads_index.register(server)  # /download/sozialindex.csv, /download/methode.toml

@@ -1,12 +1,13 @@
-"""The app shell: skip link, header with navigation from the page registry, demo banner,
-main landmark, footer with data edition and licence."""
+"""The app shell: skip link, header with navigation from the page registry and the login state,
+demo banner, main landmark, footer with data edition and licence."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from components.auth import CSRF_FIELD, LOGIN_PATH, csrf_token, current_user, role_label
 from sozialraum import formatting as fmt
 from sozialraum.package import DataPackage
 
@@ -30,7 +31,25 @@ def header(package: DataPackage) -> html.Header:
                 html.Span(package.city, className="brand-city")],
                href="/", className="brand", **{"aria-label": f"Sozialraum-Monitor {package.city}, zur Übersicht"}),
         html.Nav(html.Ul(links, className="nav app-nav"), **{"aria-label": "Hauptnavigation"}),
+        login_state(),
     ]))
+
+
+def login_state() -> html.Div:
+    """Anonymous: a small "Anmelden" link. Logged in: name (role) and an "Abmelden" button
+    (a POST form with the CSRF token). The shell is built per page load, so this is current."""
+    user = current_user()
+    if user is None:
+        return html.Div(html.A("Anmelden", href=LOGIN_PATH, className="btn btn-sm btn-outline-light"),
+                        className="app-login")
+    return html.Div(className="app-login d-flex flex-wrap align-items-center gap-2", children=[
+        html.Span([html.Span("Angemeldet als ", className="visually-hidden"), user.username,
+                   f" ({role_label(user.role)})"], className="small"),
+        html.Form([
+            dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token()),
+            html.Button("Abmelden", type="submit", className="btn btn-sm btn-outline-light"),
+        ], method="POST", action="/auth/abmelden", className="m-0"),
+    ])
 
 
 def demo_banner(package: DataPackage) -> html.Div | None:
