@@ -12,7 +12,7 @@ import sys
 import dash
 from sqlalchemy.exc import SQLAlchemyError
 
-from components import downloads, downloads_index
+from components import downloads, downloads_index, downloads_measures
 from components.auth import init_auth
 from components.cache import cache, cache_config, remove_stale_folders
 from components.data import get_package
@@ -82,6 +82,7 @@ init_auth(server)   # sessions, CSRF, POST /auth/anmelden and /auth/abmelden (af
 
 downloads.register(server)
 downloads_index.register(server)  # /download/sozialindex.csv, /download/methode.toml
+downloads_measures.register(server)  # /download/massnahmen/<part>.csv
 
 
 def serve_layout():

@@ -9,6 +9,7 @@
 | REDIS_URL                 | (unset)                                  | use Redis for caches and background jobs      |
 | SOZIALRAUM_SECRET_KEY     | generated once into <instance>/secret_key | Flask session signing key                    |
 | DATABASE_URL              | sqlite:///<instance>/sozialraum.db       | database for measures and users               |
+| SOZIALRAUM_SECURE_COOKIES | 0                                        | 1 = session cookie only over HTTPS (auth.py)  |
 | HOST / PORT               | 127.0.0.1 / 8050                         | where `python app.py` listens                 |
 | SOZIALRAUM_DEBUG          | 0                                        | 1 = Dash dev tools and reloader               |
 """
