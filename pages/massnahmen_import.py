@@ -93,12 +93,8 @@ def layout(**_query):
         ]),
         html.Section(className="mb-4", **{"aria-labelledby": f"{P}-datei-titel"}, children=[
             html.H2("2. Datei prüfen", id=f"{P}-datei-titel", className="fs-4"),
-            dcc.Upload(id=f"{P}-datei", max_size=MAX_IMPORT_BYTES, multiple=False,
-                       accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       className="upload-box", style={"border": "2px dashed #6c757d", "borderRadius": "0.5rem",
-                                                      "padding": "1.5rem", "textAlign": "center"},
-                       children=html.Div(["Datei hierher ziehen oder ",
-                                          html.Span("Datei auswählen", className="btn btn-primary btn-sm")])),
+            html.Div(_upload(), id=f"{P}-upload-bereich"),
+            dcc.Store(id=f"{P}-daten", data=None),
             html.Div(id=f"{P}-vorschau", className="mt-3", **{"aria-live": "polite"}),
         ]),
         html.Section(className="mb-4", **{"aria-labelledby": f"{P}-uebernehmen-titel"}, children=[
@@ -113,6 +109,18 @@ def layout(**_query):
                        className="mt-2"),
         ]),
     ])
+
+
+def _upload() -> dcc.Upload:
+    """A fresh upload field (re-drawn after each file: a browser does not report choosing the same,
+    corrected file again in a used file input)."""
+    return dcc.Upload(id=f"{P}-datei", max_size=MAX_IMPORT_BYTES, multiple=False,
+                      accept=".csv,.txt,.xlsx,text/csv,"
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      style={"border": "2px dashed #6c757d", "borderRadius": "0.5rem", "padding": "1.5rem",
+                             "textAlign": "center"},
+                      children=html.Div(["Datei hierher ziehen oder ",
+                                         html.Span("Datei auswählen", className="btn btn-primary btn-sm")]))
 
 
 def _decode(contents: str | None) -> bytes | None:
@@ -151,40 +159,47 @@ def _preview_view(preview) -> list:
     Output(f"{P}-digest", "data"),
     Output(f"{P}-uebernehmen", "disabled"),
     Output(f"{P}-meldung", "children", allow_duplicate=True),
+    Output(f"{P}-daten", "data"),
+    Output(f"{P}-upload-bereich", "children"),
     Input(f"{P}-datei", "contents"),
     State(f"{P}-datei", "filename"),
     prevent_initial_call=True,
 )
 def preview(contents, filename):
+    if not contents:
+        return (dash.no_update,) * 6
     try:
         auth.require_admin()
     except auth.Forbidden as exc:
-        return forbidden(exc.message, auth.login_href(PATH)), None, True, None
+        return forbidden(exc.message, auth.login_href(PATH)), None, True, None, None, dash.no_update
     data = _decode(contents)
     if data is None:
-        return error_list(["Die Datei ließ sich nicht lesen. Bitte erneut hochladen."], "Keine Vorschau:"), None, True, None
+        return (error_list(["Die Datei ließ sich nicht lesen. Bitte erneut hochladen."], "Keine Vorschau:"), None,
+                True, None, None, _upload())
     result = get_store().preview_import(data, str(filename or ""))
-    return _preview_view(result), (result.digest if result.ok else None), not result.ok, None
+    kept = {"contents": contents, "filename": str(filename or "")} if result.ok else None
+    return _preview_view(result), (result.digest if result.ok else None), not result.ok, None, kept, _upload()
 
 
 @callback(
     Output(f"{P}-meldung", "children", allow_duplicate=True),
     Output(f"{P}-uebernehmen", "disabled", allow_duplicate=True),
     Input(f"{P}-uebernehmen", "n_clicks"),
-    State(f"{P}-datei", "contents"),
-    State(f"{P}-datei", "filename"),
+    State(f"{P}-daten", "data"),
     State(f"{P}-digest", "data"),
     State(f"{P}-kommentar", "value"),
     prevent_initial_call=True,
 )
-def apply(clicks, contents, filename, digest, comment):
+def apply(clicks, upload, digest, comment):
     if not clicks:
         return dash.no_update, dash.no_update
     try:
         user = auth.require_admin()
     except auth.Forbidden as exc:
         return forbidden(exc.message, auth.login_href(PATH)), dash.no_update
-    data = _decode(contents)
+    upload = upload if isinstance(upload, dict) else {}
+    data = _decode(upload.get("contents"))
+    filename = upload.get("filename")
     if data is None or not digest:
         return error_list(["Bitte zuerst eine Datei hochladen und die Vorschau prüfen."], "Nicht übernommen:"), True
     try:

@@ -124,9 +124,10 @@ def import_values(store, filename="liste.csv") -> dict:
     csv_text = "Maßnahmen-ID;Titel;Leitlinien;Haupt-Leitlinie;Status\nM-2019-004;Umbenannt durch Import;1;1;umgesetzt\n"
     data = csv_text.encode("utf-8")
     digest = store.preview_import(data, filename).digest
-    return {"mi-uebernehmen.n_clicks": 1,
-            "mi-datei.contents": "data:text/csv;base64," + base64.b64encode(data).decode(),
-            "mi-datei.filename": filename, "mi-digest.data": digest, "mi-kommentar.value": "Test"}
+    contents = "data:text/csv;base64," + base64.b64encode(data).decode()
+    return {"mi-uebernehmen.n_clicks": 1, "mi-datei.contents": contents, "mi-datei.filename": filename,
+            "mi-daten.data": {"contents": contents, "filename": filename}, "mi-digest.data": digest,
+            "mi-kommentar.value": "Test"}
 
 
 # The writing callbacks: (first output, trigger, inputs builder, measure touched, role needed)
