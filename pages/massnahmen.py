@@ -28,7 +28,7 @@ from sozialraum.schema import MEASURE_STATUS_LABELS, MEASURE_STATUSES
 from sozialraum.viewstate import default_level, parse_search, to_search
 
 dash.register_page(__name__, path="/massnahmen", title="Maßnahmen – Sozialraum-Monitor", name="Maßnahmen",
-                   order=40, description="Maßnahmen der Sozialraumplanung nach den sechs Leitlinien: Stand, "
+                   order=40, nav=True, description="Maßnahmen der Sozialraumplanung nach den sechs Leitlinien: Stand, "
                                          "Zeitplan, Gebiete und Bedarf")
 
 P = "massnahmen"
