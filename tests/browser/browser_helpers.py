@@ -208,6 +208,19 @@ class AppServer:
         self.stop()
 
 
+def add_user(server: AppServer, name: str, role: str, password: str) -> None:
+    """Create a user in the database of `server` with the CLI (`python -m sozialraum user add`),
+    run with the server's environment, so it uses the same instance folder and DATABASE_URL."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sozialraum", "user", "add", name, "--role", role, "--password-stdin"],
+        input=password + "\n", text=True, env=server.env, cwd=REPO_ROOT, capture_output=True, timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"`sozialraum user add {name} --role {role}` failed ({result.returncode}):\n"
+                           f"{result.stdout}{result.stderr}")
+
+
 # --------------------------------------------------------------------------- data package facts
 
 

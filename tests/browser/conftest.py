@@ -31,12 +31,16 @@ from browser_helpers import (  # noqa: E402
     NOT_FOUND_PATH,
     AppServer,
     PageProblems,
+    add_user,
     find_chromium,
     in_ci,
     launch_chromium,
     prepare_context,
     wait_for_dash,
 )
+
+TEST_PASSWORD = "Browser-Test-7-Passwort"
+"""Password of the users that `log_in` creates (e.g. "editor1" with role editor)."""
 
 FALLBACK_PAGES = ["/", "/methodik", NOT_FOUND_PATH]
 
@@ -270,3 +274,32 @@ def page(browser, base_url: str, viewport: dict[str, int], problems: PageProblem
     yield page
     context.close()
     problems.assert_clean(request.node.name)
+
+
+@pytest.fixture(scope="session")
+def app_users(app_server: AppServer) -> set[str]:
+    """Names of the users created (with the CLI) in the session server's database so far."""
+    return set()
+
+
+@pytest.fixture
+def log_in(page, app_server: AppServer, app_users: set[str]):
+    """`log_in(role="editor", weiter="/massnahmen")` logs `page` in through the real /anmelden form as
+    "<role>1" (created with `python -m sozialraum user add` on first use) and waits on `weiter`."""
+
+    def _log_in(role: str = "editor", weiter: str = "/massnahmen", timeout_ms: int = 60_000) -> str:
+        name = f"{role}1"
+        if name not in app_users:
+            add_user(app_server, name, role, TEST_PASSWORD)
+            app_users.add(name)
+        page.goto(f"/anmelden?weiter={weiter}", wait_until="domcontentloaded")
+        wait_for_dash(page, timeout_ms)
+        page.get_by_label("Benutzername").fill(name)
+        page.get_by_label("Passwort").fill(TEST_PASSWORD)
+        with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_ms):
+            page.get_by_role("button", name="Anmelden").click()
+        assert urlsplit(page.url).path == urlsplit(weiter).path, f"login as {name} ended on {page.url}"
+        wait_for_dash(page, timeout_ms)
+        return name
+
+    return _log_in
