@@ -41,8 +41,16 @@ AG_GRID_GERMAN = {
     "applyFilter": "Anwenden", "resetFilter": "Zurücksetzen", "clearFilter": "Leeren", "cancelFilter": "Abbrechen",
     "noRowsToShow": "Keine Maßnahmen", "loadingOoo": "Wird geladen …", "page": "Seite", "to": "bis", "of": "von",
     "more": "mehr", "ariaFilterInput": "Filtereingabe", "ariaFilteringOperator": "Filterbedingung",
-    "ariaColumnFilter": "Spaltenfilter", "ariaSortableColumn": "Zum Sortieren Eingabetaste drücken",
+    "ariaColumnFilter": "Spaltenfilter",
     "ariaFilterValue": "Filterwert", "dateFormatOoo": "jjjj-mm-tt",
+    "ariaLabelColumnFilter": "Spaltenfilter", "ariaFilterToValue": "Filter bis Wert",
+    "ariaFilterFromValue": "Filter ab Wert", "ariaFilterColumn": "Strg+Eingabe öffnet den Filter",
+    "ariaFilterColumnsInput": "Spaltenfilter", "ariaPageSizeSelectorLabel": "Zeilen je Seite",
+    "firstPage": "Erste Seite", "previousPage": "Vorige Seite", "nextPage": "Nächste Seite",
+    "lastPage": "Letzte Seite", "ariaMenuColumn": "Alt+Pfeil nach unten öffnet das Spaltenmenü",
+    "ariaSortableColumn": "Eingabetaste sortiert", "ariaColumnSelectAll": "Alle Spalten wählen",
+    "ariaRowSelect": "Zeile wählen", "ariaChecked": "ausgewählt", "ariaUnchecked": "nicht ausgewählt",
+    "ariaHidden": "verborgen", "ariaVisible": "sichtbar", "ariaSearch": "Suchen",
 }
 ALL_VALUE = "alle"   # the "no filter" option of the selects (an empty value shows a blank select)
 DEFAULT_COLUMNS = ("measure_id", "title", "leitlinien", "status", "areas", "responsible", "planned_end",
@@ -60,7 +68,9 @@ def column_defs(visible: list[str]) -> list[dict]:
             # Ids match [A-Za-z0-9_.-]: safe inside a Markdown link; the title stays plain text.
             d.update(cellRenderer="markdown", pinned="left", width=130)
         if col.field == "title":
-            d.update(minWidth=260, flex=2, wrapText=False, tooltipField="title")
+            # A fixed width, not flex: with flex AG Grid hides header and cells until it has
+            # measured itself, which never happens off screen (axe: empty table on a phone).
+            d.update(width=320, wrapText=False, tooltipField="title")
         if col.type == "number":
             d.update(type="rightAligned",
                      valueFormatter={"function": "params.value == null ? '' : "
