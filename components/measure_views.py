@@ -131,10 +131,13 @@ def gantt(rows: pd.DataFrame, today: date) -> dict:
                             "offen" if pd.isna(e) else f"{e:%d.%m.%Y}"]
                            for mid, s, b, e in zip(rows["measure_id"][mask], statuses, start[mask],
                                                    rows["end"][mask])],
-            "marker": {"color": [STATUS_COLORS.get(s, "#888888") for s in statuses],
-                       "pattern": {"shape": "x" if overdue else "", "fgcolor": "#000000", "size": 6,
-                                   "fillmode": "overlay"},
-                       "line": {"color": "#000000" if overdue else "#ffffff", "width": 1.5 if overdue else 0.5}},
+            # Overdue: one colour with a hatch and a black outline (a pattern over per-bar colours
+            # makes plotly.js warn per bar and slows the first draw).
+            "marker": ({"color": "#D55E00", "pattern": {"shape": "x", "fgcolor": "#000000", "size": 6,
+                                                         "fillmode": "overlay"},
+                        "line": {"color": "#000000", "width": 1.5}} if overdue else
+                       {"color": [STATUS_COLORS.get(s, "#888888") for s in statuses],
+                        "line": {"color": "#ffffff", "width": 0.5}}),
             "text": ["überfällig" if overdue else "" for _ in statuses], "textposition": "inside",
             "hovertemplate": "<b>%{y}</b><br>%{customdata[1]}<br>%{customdata[2]} bis %{customdata[3]}"
                              + ("<br><b>überfällig</b>" if overdue else "") + "<extra></extra>",
