@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Tabelle filtern/sortieren (alle Fälle): p95 {results['grid_all']['p95_ms']:.0f} ms – Ziel < 200 ms: "
           f"{'PASS' if grid_ok else 'FAIL'}")
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"massnahmen-{dt.date.today():%Y%m%d}.json"
+    out = RESULTS_DIR / f"massnahmen-{args.measures}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"Ergebnis: {out.relative_to(REPO_ROOT)}")
     return 0 if page_ok and grid_ok else 1
