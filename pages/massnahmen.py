@@ -18,7 +18,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 from components import measure_views as mv
 from components.auth import can_edit, is_admin
-from components.charts import chart_figure
+from components.charts import chart_figure, table_is_open
 from components.data import get_package
 from components.downloads_measures import href as csv_href
 from components.measures_store import get_store
@@ -173,20 +173,20 @@ def layout(**query):
         ]),
         html.Div(className="row g-4 mt-1", children=[
             html.Div(className="col-12 col-xl-6", children=chart_figure(
-                f"{P}-status", "Status nach Leitlinie", "", {"data": [], "layout": {}}, html.Div(),
+                f"{P}-status", "Status nach Leitlinie", "", {"data": [], "layout": {}}, None,
                 csv_href("status", {}), heading_level=2)),
             html.Div(className="col-12 col-xl-6", children=chart_figure(
                 f"{P}-bedarf", "Bedarf und Handeln: sind die Maßnahmen dort, wo der Bedarf ist?", "",
-                {"data": [], "layout": {}}, html.Div(), csv_href("bedarf", {}), heading_level=2,
+                {"data": [], "layout": {}}, None, csv_href("bedarf", {}), heading_level=2,
                 notes=["Ein Punkt je Ortsteil. Mehr Maßnahmen heißt nicht mehr Wirkung; Größe und Budget "
                        "der Maßnahmen sind hier nicht gewichtet."])),
             html.Div(className="col-12 col-xl-6", children=[
-                chart_figure(f"{P}-karte", "Maßnahmen je Ortsteil", "", {"data": [], "layout": {}}, html.Div(),
+                chart_figure(f"{P}-karte", "Maßnahmen je Ortsteil", "", {"data": [], "layout": {}}, None,
                              csv_href("gebiete", {}), heading_level=2),
                 html.Div(id=f"{P}-gesamtstaedtisch"),
             ]),
             html.Div(className="col-12 col-xl-6", children=chart_figure(
-                f"{P}-zeitplan", "Zeitplan", "", {"data": [], "layout": {}}, html.Div(),
+                f"{P}-zeitplan", "Zeitplan", "", {"data": [], "layout": {}}, None,
                 csv_href("zeitplan", {}), heading_level=2,
                 notes=["Balken von Beginn bis Ende (tatsächlich, sonst geplant); schraffiert mit schwarzem Rand: "
                        "überfällig. Gestrichelte Linie: heute."])),
@@ -308,14 +308,14 @@ def _chips(package, f: ma.MeasureFilter, n: int, total: int) -> list:
 @callback(
     Output(f"{P}-karten", "children"), Output(f"{P}-auswahl", "children"),
     Output(f"{P}-status-graph", "figure"), Output(f"{P}-status-aussage", "children"),
-    Output(f"{P}-status-tabelle", "children"), Output(f"{P}-status-csv", "href"),
+    Output(f"{P}-status-csv", "href"),
     Output(f"{P}-zeitplan-graph", "figure"), Output(f"{P}-zeitplan-aussage", "children"),
-    Output(f"{P}-zeitplan-tabelle", "children"), Output(f"{P}-zeitplan-csv", "href"),
+    Output(f"{P}-zeitplan-csv", "href"),
     Output(f"{P}-karte-graph", "figure"), Output(f"{P}-karte-aussage", "children"),
-    Output(f"{P}-karte-tabelle", "children"), Output(f"{P}-karte-csv", "href"),
+    Output(f"{P}-karte-csv", "href"),
     Output(f"{P}-gesamtstaedtisch", "children"),
     Output(f"{P}-bedarf-graph", "figure"), Output(f"{P}-bedarf-aussage", "children"),
-    Output(f"{P}-bedarf-tabelle", "children"), Output(f"{P}-bedarf-csv", "href"),
+    Output(f"{P}-bedarf-csv", "href"),
     Output(f"{P}-liste-aussage", "children"), Output(f"{P}-quelle", "children"),
     Input(f"{P}-filter", "data"),
 )
@@ -363,16 +363,50 @@ def _views(query: dict) -> tuple:
     return (
         cards, _chips(package, f, len(frame), len(everything)),
         mv.status_chart(status_table, (f.leitlinie, f.status)), mv.status_finding(status_frame, status_table),
-        mv.status_table(status_table), csv_href("status", query),
-        mv.gantt(timeline.frame, today), mv.gantt_finding(timeline, today),
-        mv.gantt_table(timeline.frame.head(mv.GANTT_MAX_ROWS)), csv_href("zeitplan", query),
+        csv_href("status", query),
+        mv.gantt(timeline.frame, today), mv.gantt_finding(timeline, today), csv_href("zeitplan", query),
         mv.measures_map(package, counts.table, level, f.area_id), mv.map_finding(counts.table, len(citywide)),
-        mv.map_table(counts.table), csv_href("gebiete", query), city_list,
+        csv_href("gebiete", query), city_list,
         mv.need_chart(need_table, need_label, f.area_id, mv.need_categories(need)), mv.need_finding(need_table),
-        mv.need_table(need_table, need_label), csv_href("bedarf", query),
+        csv_href("bedarf", query),
         f"{len(frame)} Maßnahmen erfüllen die Filter oben; die Spaltenfilter der Tabelle grenzen weiter ein.",
         source,
     )
+
+
+# ---- the charts' data tables: built only when opened (they cost the browser more than the charts)
+
+def _chart_table(chart: str, query: dict):
+    package = get_package()
+    f, _ = ma.filter_from_query(package, query)
+    everything = get_store().frame()
+    if chart == "status":
+        frame = ma.apply_filter(everything, ma.MeasureFilter(None, None, f.area_id, f.search), package)
+        return mv.status_table(ma.status_by_leitlinie(frame))
+    if chart == "zeitplan":
+        rows = ma.timeline(ma.apply_filter(everything, f, package), date.today()).frame
+        return mv.gantt_table(rows.head(mv.GANTT_MAX_ROWS))
+    frame = ma.apply_filter(everything, ma.MeasureFilter(f.leitlinie, f.status, None, f.search), package)
+    if chart == "karte":
+        return mv.map_table(ma.area_counts(frame, package, default_level(package)).table)
+    need, need_label, _ = ma.default_need(package)
+    return mv.need_table(ma.need_vs_action(frame, package, need), need_label)
+
+
+def _register_table(chart: str) -> None:
+    @callback(Output(f"{P}-{chart}-tabelle", "children"),
+              Input(f"{P}-{chart}-tabelle-knopf", "n_clicks"), Input(f"{P}-filter", "data"),
+              prevent_initial_call=True)
+    def fill(clicks, query):
+        if not table_is_open(clicks):
+            return no_update
+        key = ("massnahmen-tabelle-" + chart, get_package().fingerprint, date.today(),
+               tuple(sorted((query or {}).items())))
+        return get_store().memo(key, lambda: _chart_table(chart, query or {}))
+
+
+for _chart in ("status", "zeitplan", "karte", "bedarf"):
+    _register_table(_chart)
 
 
 # ---- the table: rows from the server ----------------------------------------------------------
