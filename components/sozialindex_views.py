@@ -33,7 +33,6 @@ from .maps import demo_stamp
 
 DRAWS = 500
 SPREAD = 0.2
-DEFAULT_METHOD = "erfurt-demo"
 EXCLUDED_FILL = "#d9d9d9"
 HIGHLIGHT = "#000000"
 MORE_NEED = "#b35806"   # PuOr: orange = raises the index (more need)
@@ -50,11 +49,7 @@ def method_names(package: DataPackage) -> list[str]:
 
 
 def default_method(package: DataPackage) -> str:
-    names = method_names(package)
-    if DEFAULT_METHOD in names:
-        return DEFAULT_METHOD
-    own = si.available_methods(package.path)
-    return next((n for n, p in own.items() if p.parent.parent == package.path), names[0] if names else "")
+    return si.default_method_name(package.path)
 
 
 def method_options(package: DataPackage) -> list[dict]:

@@ -8,6 +8,7 @@ control into the URL and the filter store; `render` draws all views from the sto
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import dash
@@ -198,6 +199,16 @@ def layout(**query):
 
 # ---- the filter: URL <-> controls <-> clicks -------------------------------------------------
 
+def _status_scope(f: ma.MeasureFilter) -> ma.MeasureFilter:
+    """The status chart shows every Leitlinie and status: it ignores those two criteria."""
+    return replace(f, leitlinie=None, status=None)
+
+
+def _area_scope(f: ma.MeasureFilter) -> ma.MeasureFilter:
+    """Map and need chart show every Ortsteil: they ignore the area criterion."""
+    return replace(f, area_id=None)
+
+
 def _toggle(current, new):
     return None if current == new else new
 
@@ -227,7 +238,7 @@ def sync_filter(search, _cards, status_click, map_click, need_click, leitlinie, 
     elif isinstance(trigger, dict) and trigger.get("type") == f"{P}-karte-knopf":
         if not ctx.triggered[0]["value"]:   # a card re-rendered, not clicked
             return (no_update,) * 9
-        f = ma.MeasureFilter(_toggle(f.leitlinie, int(trigger["index"])), f.status, f.area_id, f.search)
+        f = replace(f, leitlinie=_toggle(f.leitlinie, int(trigger["index"])))
     elif isinstance(trigger, dict) and trigger.get("type") == f"{P}-filter-weg":
         if not ctx.triggered[0]["value"]:
             return (no_update,) * 9
@@ -243,7 +254,7 @@ def sync_filter(search, _cards, status_click, map_click, need_click, leitlinie, 
         area = click["points"][0].get("customdata", [None])[0] if click.get("points") else None
         if area is None:
             return (no_update,) * 9
-        f = ma.MeasureFilter(f.leitlinie, f.status, _toggle(f.area_id, str(area)), f.search)
+        f = replace(f, area_id=_toggle(f.area_id, str(area)))
     elif trigger == f"{P}-zuruecksetzen":
         f = ma.MeasureFilter()
     elif trigger in (f"{P}-leitlinie", f"{P}-status", f"{P}-gebiet", f"{P}-suche"):
@@ -335,13 +346,13 @@ def _views(query: dict) -> tuple:
     level = default_level(package)
 
     # Cards ignore their own criterion (Leitlinie) so all six stay comparable and clickable.
-    card_frame = ma.apply_filter(everything, ma.MeasureFilter(None, f.status, f.area_id, f.search), package)
+    card_frame = ma.apply_filter(everything, replace(f, leitlinie=None), package)
     cards = _cards(ma.leitlinie_cards(card_frame, package), f.leitlinie)
-    status_frame = ma.apply_filter(everything, ma.MeasureFilter(None, None, f.area_id, f.search), package)
+    status_frame = ma.apply_filter(everything, _status_scope(f), package)
     status_table = ma.status_by_leitlinie(status_frame)
 
     timeline = ma.timeline(frame, today)
-    map_frame = ma.apply_filter(everything, ma.MeasureFilter(f.leitlinie, f.status, None, f.search), package)
+    map_frame = ma.apply_filter(everything, _area_scope(f), package)
     counts = ma.area_counts(map_frame, package, level)
     citywide = counts.citywide
     need, need_label, need_explanation = ma.default_need(package)
@@ -381,12 +392,12 @@ def _chart_table(chart: str, query: dict):
     f, _ = ma.filter_from_query(package, query)
     everything = get_store().frame()
     if chart == "status":
-        frame = ma.apply_filter(everything, ma.MeasureFilter(None, None, f.area_id, f.search), package)
+        frame = ma.apply_filter(everything, _status_scope(f), package)
         return mv.status_table(ma.status_by_leitlinie(frame))
     if chart == "zeitplan":
         rows = ma.timeline(ma.apply_filter(everything, f, package), date.today()).frame
         return mv.gantt_table(rows.head(mv.GANTT_MAX_ROWS))
-    frame = ma.apply_filter(everything, ma.MeasureFilter(f.leitlinie, f.status, None, f.search), package)
+    frame = ma.apply_filter(everything, _area_scope(f), package)
     if chart == "karte":
         return mv.map_table(ma.area_counts(frame, package, default_level(package)).table)
     need, need_label, _ = ma.default_need(package)

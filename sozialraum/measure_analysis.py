@@ -76,7 +76,6 @@ ACTIVE_STATUSES = ("geplant", "in_vorbereitung", "in_umsetzung")
 MAX_SEARCH = 100
 CITYWIDE = "gesamtstädtisch"
 SEARCH_FIELDS = ("measure_id", "title", "description", "responsible", "traeger", "partners")
-DEFAULT_METHOD = "erfurt-demo"  # same preference as components.sozialindex_views.DEFAULT_METHOD
 NEED_FALLBACK_INDICATORS = ("kinderarmut", "sgb2_quote", "arbeitslosenquote")
 
 _LIST_FIELDS = {f.name for f in MEASURES.fields if f.type == "list"}
@@ -458,15 +457,6 @@ def leitlinie_area_matrix(frame: pd.DataFrame, package: DataPackage) -> pd.DataF
 
 # ---- need vs. action -----------------------------------------------------------------------
 
-def _default_method_name(package: DataPackage) -> str:
-    """The method the Sozialindex page shows first (mirrors components.sozialindex_views)."""
-    known = si.available_methods(package.path)
-    if DEFAULT_METHOD in known:
-        return DEFAULT_METHOD
-    own = [name for name, path in known.items() if path.parent.parent == package.path]
-    return own[0] if own else next(iter(known), "")
-
-
 _NEED_CACHE: dict[tuple[str, str], tuple[pd.Series, str, str]] = {}
 
 
@@ -489,7 +479,7 @@ def _compute_need(package: DataPackage) -> tuple[pd.Series, str, str]:
     level = default_level(package)
     ids = pd.Index(package.area_frames[level]["area_id"])
     year = package.years[-1] if package.years else None
-    name = _default_method_name(package)
+    name = si.default_method_name(package.path)
     reason = "das Datenpaket enthält keine Methode"
     if name and year is not None:
         try:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
+
 from .schema import LIST_SEPARATOR, MEASURE_PRIORITIES, MEASURE_STATUS_LABELS, MEASURE_STATUSES
 
 ROLES = ("viewer", "editor", "admin")
@@ -70,10 +72,10 @@ def _blank(value: Any) -> bool:
         return True
     if isinstance(value, str) and not value.strip():
         return True
+    if isinstance(value, (list, tuple, dict, set)):
+        return False
     try:
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict, set)) else False
+        return bool(pd.isna(value))   # NaT, pd.NA from a frame row
     except (TypeError, ValueError):
         return False
 

@@ -334,6 +334,19 @@ def available_methods(data_dir: str | Path | None = None) -> dict[str, Path]:
     return found
 
 
+PREFERRED_METHOD = "erfurt-demo"
+
+
+def default_method_name(data_dir: str | Path) -> str:
+    """The method a page shows first: the preferred one if present, else the package's own
+    first method, else the first preset ("" if there is none)."""
+    known = available_methods(data_dir)
+    if PREFERRED_METHOD in known:
+        return PREFERRED_METHOD
+    own = [name for name, path in known.items() if path.parent.parent == Path(data_dir)]
+    return own[0] if own else next(iter(known), "")
+
+
 def resolve_method(name_or_path: str | Path, data_dir: str | Path | None = None) -> Method:
     """A method by file path or by preset name (see `available_methods`)."""
     path = Path(name_or_path)

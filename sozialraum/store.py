@@ -326,10 +326,9 @@ class MeasureStore:
             self._derived.popitem(last=False)
         return value
 
-    def _record(self, conn: Connection, measure_id: str) -> dict[str, Any] | None:
-        row = conn.execute(select(db.measures).where(db.measures.c.measure_id == measure_id)).mappings().first()
-        if row is None:
-            return None
+    @staticmethod
+    def _as_record(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -> dict[str, Any]:
+        """A measures row (and its milestones, in date order) as typed values."""
         record = dict(row)
         record["leitlinien"] = [int(v) for v in decode_list(record["leitlinien"])]
         record["area_ids"] = list(decode_list(record["area_ids"]))
@@ -338,10 +337,17 @@ class MeasureStore:
         for name in ("budget_planned", "budget_spent"):
             if record[name] is not None:
                 record[name] = float(record[name])
+        record["milestones"] = [{"date": m["date"], "title": m["title"], "done": bool(m["done"])}
+                                for m in milestones]
+        return record
+
+    def _record(self, conn: Connection, measure_id: str) -> dict[str, Any] | None:
+        row = conn.execute(select(db.measures).where(db.measures.c.measure_id == measure_id)).mappings().first()
+        if row is None:
+            return None
         ms = conn.execute(select(db.milestones).where(db.milestones.c.measure_id == measure_id)
                           .order_by(db.milestones.c.date, db.milestones.c.title)).mappings().all()
-        record["milestones"] = [{"date": m["date"], "title": m["title"], "done": bool(m["done"])} for m in ms]
-        return record
+        return self._as_record(row, ms)
 
     def get(self, measure_id: str) -> dict[str, Any] | None:
         """One measure with its milestones (archived ones too), or None."""
@@ -563,9 +569,14 @@ class MeasureStore:
                             .where(db.measures.c.measure_id == measure_id)).first() is not None
 
     def _all_records(self) -> list[dict[str, Any]]:
+        """Every measure with its milestones, in two queries (an import compares against all)."""
         with self.engine.connect() as conn:
-            ids = [r[0] for r in conn.execute(select(db.measures.c.measure_id))]
-            return [self._record(conn, i) for i in ids]
+            rows = conn.execute(select(db.measures)).mappings().all()
+            by_measure: dict[str, list] = {}
+            for m in conn.execute(select(db.milestones).order_by(db.milestones.c.date, db.milestones.c.title)
+                                  ).mappings():
+                by_measure.setdefault(m["measure_id"], []).append(m)
+        return [self._as_record(row, by_measure.get(row["measure_id"], [])) for row in rows]
 
     # ---------------------------------------------------------------------------- users
     def add_user(self, username: str, password: str, role: str) -> User:
