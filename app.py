@@ -10,6 +10,7 @@ import logging
 import sys
 
 import dash
+import flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import downloads, downloads_index, downloads_measures
@@ -79,6 +80,19 @@ if settings.cache_type == "RedisCache":
 cache.init_app(server, config=cache_config(settings))
 remove_stale_folders(settings)
 init_auth(server)   # sessions, CSRF, POST /auth/anmelden and /auth/abmelden (after the cache: login brake)
+
+@server.after_request
+def _keep_fingerprinted_assets(response):
+    """Dash links every asset as /assets/<file>?m=<modification time>: a changed file gets a new
+    address, so browsers may keep these for a year instead of asking again on every page load
+    (plotly.js alone is 1.5 MB; Dash's own bundles already get this header)."""
+    if flask.request.path.startswith("/assets/") and flask.request.args.get("m") and response.status_code in (200, 304):
+        response.cache_control.public = True
+        response.cache_control.max_age = 31_536_000
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = None
+    return response
+
 
 downloads.register(server)
 downloads_index.register(server)  # /download/sozialindex.csv, /download/methode.toml

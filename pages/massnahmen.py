@@ -2,7 +2,8 @@
 
 The filter (Leitlinie, status, area, search) is the URL. `sync_filter` turns every click (a
 Leitlinie card, a status segment, a map area, a point of "Bedarf und Handeln") and every
-control into the URL and the filter store; `render` draws all views from the store; the table
+control into the URL and the filter store; the layout arrives with every view drawn for the URL's
+filter, and `render` redraws them when the store changes; the table
 (AG Grid, infinite row model) asks the server for the rows it shows, filtered and sorted there.
 """
 
@@ -119,10 +120,10 @@ def _controls(package, f: ma.MeasureFilter) -> html.Div:
     ])
 
 
-def _grid() -> html.Div:
+def _grid(list_finding: str) -> html.Div:
     return html.Section(className="mt-4", **{"aria-labelledby": f"{P}-liste-titel"}, children=[
         html.H2("Liste der Maßnahmen", id=f"{P}-liste-titel", className="h4"),
-        html.P(id=f"{P}-liste-aussage", className="chart-finding"),
+        html.P(list_finding, id=f"{P}-liste-aussage", className="chart-finding"),
         html.Div(className="d-flex flex-wrap gap-2 mb-2", children=[
             html.Details(className="me-auto", children=[
                 html.Summary("Spalten wählen"),
@@ -150,6 +151,8 @@ def _grid() -> html.Div:
 def layout(**query):
     package = get_package()
     f, notices = ma.filter_from_query(package, query)
+    query = ma.filter_to_query(package, f)
+    view = dict(zip(VIEW_OUTPUTS, render(query)))
     editor = can_edit()
     tools = []
     if editor:
@@ -158,7 +161,7 @@ def layout(**query):
         tools.append(dbc.Button("Sammelimport", href="/massnahmen/import", color="secondary", outline=True, size="sm"))
     return html.Div([
         dcc.Location(id=f"{P}-url", refresh=False),
-        dcc.Store(id=f"{P}-filter", data=ma.filter_to_query(package, f)),
+        dcc.Store(id=f"{P}-filter", data=query),
         html.Div(className="d-flex flex-wrap align-items-baseline gap-2", children=[
             html.H1("Maßnahmen", className="me-auto"), *tools]),
         html.P(["Was ist geplant, was läuft, was ist umgesetzt – nach den sechs sozialpolitischen Leitlinien. "
@@ -167,33 +170,34 @@ def layout(**query):
                 "und lässt sich teilen."], className="lead"),
         html.Div(id=f"{P}-hinweise", children=[notice(n) for n in notices]),
         _controls(package, f),
-        html.Div(id=f"{P}-auswahl", className="mb-2", **{"aria-live": "polite"}),
+        html.Div(view["auswahl", "children"], id=f"{P}-auswahl", className="mb-2", **{"aria-live": "polite"}),
         html.Section(**{"aria-labelledby": f"{P}-karten-titel"}, children=[
             html.H2("Leitlinien", id=f"{P}-karten-titel", className="visually-hidden"),
-            html.Div(id=f"{P}-karten", className="row g-2 leitlinien-karten"),
+            html.Div(view["karten", "children"], id=f"{P}-karten", className="row g-2 leitlinien-karten"),
         ]),
         html.Div(className="row g-4 mt-1", children=[
             html.Div(className="col-12 col-xl-6", children=chart_figure(
-                f"{P}-status", "Status nach Leitlinie", "", {"data": [], "layout": {}}, None,
-                csv_href("status", {}), heading_level=2)),
+                f"{P}-status", "Status nach Leitlinie", view["status-aussage", "children"],
+                view["status-graph", "figure"], None, view["status-csv", "href"], heading_level=2)),
             html.Div(className="col-12 col-xl-6", children=chart_figure(
-                f"{P}-bedarf", "Bedarf und Handeln: sind die Maßnahmen dort, wo der Bedarf ist?", "",
-                {"data": [], "layout": {}}, None, csv_href("bedarf", {}), heading_level=2,
+                f"{P}-bedarf", "Bedarf und Handeln: sind die Maßnahmen dort, wo der Bedarf ist?",
+                view["bedarf-aussage", "children"], view["bedarf-graph", "figure"], None, view["bedarf-csv", "href"],
+                heading_level=2,
                 notes=["Ein Punkt je Ortsteil. Mehr Maßnahmen heißt nicht mehr Wirkung; Größe und Budget "
                        "der Maßnahmen sind hier nicht gewichtet."])),
             html.Div(className="col-12 col-xl-6", children=[
-                chart_figure(f"{P}-karte", "Maßnahmen je Ortsteil", "", {"data": [], "layout": {}}, None,
-                             csv_href("gebiete", {}), heading_level=2),
-                html.Div(id=f"{P}-gesamtstaedtisch"),
+                chart_figure(f"{P}-karte", "Maßnahmen je Ortsteil", view["karte-aussage", "children"],
+                             view["karte-graph", "figure"], None, view["karte-csv", "href"], heading_level=2),
+                html.Div(view["gesamtstaedtisch", "children"], id=f"{P}-gesamtstaedtisch"),
             ]),
             html.Div(className="col-12 col-xl-6", children=chart_figure(
-                f"{P}-zeitplan", "Zeitplan", "", {"data": [], "layout": {}}, None,
-                csv_href("zeitplan", {}), heading_level=2,
+                f"{P}-zeitplan", "Zeitplan", view["zeitplan-aussage", "children"],
+                view["zeitplan-graph", "figure"], None, view["zeitplan-csv", "href"], heading_level=2,
                 notes=["Balken von Beginn bis Ende (tatsächlich, sonst geplant); schraffiert mit schwarzem Rand: "
                        "überfällig. Gestrichelte Linie: heute."])),
         ]),
-        _grid(),
-        html.P(id=f"{P}-quelle", className="small text-body-secondary mt-3"),
+        _grid(view["liste-aussage", "children"]),
+        html.P(view["quelle", "children"], id=f"{P}-quelle", className="small text-body-secondary mt-3"),
     ])
 
 
@@ -316,19 +320,23 @@ def _chips(package, f: ma.MeasureFilter, n: int, total: int) -> list:
     return [html.Span(text, className="me-2 fw-semibold"), *chips]
 
 
+# Every view the filter drives, in the order `_views` returns them. The page layout is drawn with
+# them already filled in (no empty charts, no extra round trip); `render` redraws them on a change.
+VIEW_OUTPUTS = (
+    ("karten", "children"), ("auswahl", "children"),
+    ("status-graph", "figure"), ("status-aussage", "children"), ("status-csv", "href"),
+    ("zeitplan-graph", "figure"), ("zeitplan-aussage", "children"), ("zeitplan-csv", "href"),
+    ("karte-graph", "figure"), ("karte-aussage", "children"), ("karte-csv", "href"),
+    ("gesamtstaedtisch", "children"),
+    ("bedarf-graph", "figure"), ("bedarf-aussage", "children"), ("bedarf-csv", "href"),
+    ("liste-aussage", "children"), ("quelle", "children"),
+)
+
+
 @callback(
-    Output(f"{P}-karten", "children"), Output(f"{P}-auswahl", "children"),
-    Output(f"{P}-status-graph", "figure"), Output(f"{P}-status-aussage", "children"),
-    Output(f"{P}-status-csv", "href"),
-    Output(f"{P}-zeitplan-graph", "figure"), Output(f"{P}-zeitplan-aussage", "children"),
-    Output(f"{P}-zeitplan-csv", "href"),
-    Output(f"{P}-karte-graph", "figure"), Output(f"{P}-karte-aussage", "children"),
-    Output(f"{P}-karte-csv", "href"),
-    Output(f"{P}-gesamtstaedtisch", "children"),
-    Output(f"{P}-bedarf-graph", "figure"), Output(f"{P}-bedarf-aussage", "children"),
-    Output(f"{P}-bedarf-csv", "href"),
-    Output(f"{P}-liste-aussage", "children"), Output(f"{P}-quelle", "children"),
+    *[Output(f"{P}-{part}", prop) for part, prop in VIEW_OUTPUTS],
     Input(f"{P}-filter", "data"),
+    prevent_initial_call=True,
 )
 def render(query):
     query = query or {}

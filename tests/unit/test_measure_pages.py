@@ -172,6 +172,48 @@ def test_unknown_measure_says_so_and_links_back(flask_app):
     assert "Maßnahme nicht gefunden" in text and '"/massnahmen"' in text
 
 
+def _find(component, wanted_id):
+    if getattr(component, "id", None) == wanted_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            found = _find(child, wanted_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_the_list_page_arrives_drawn_for_the_filter_in_the_url(flask_app, dash_app, client):
+    """No empty charts and no extra round trip on load: the layout carries the views that
+    `render` would send for the same filter, and `render` itself waits for a change."""
+    from pages import massnahmen
+
+    with flask_app.test_request_context("/massnahmen?leitlinie=4"):
+        page = massnahmen.layout(leitlinie="4")
+        expected = dict(zip(massnahmen.VIEW_OUTPUTS, massnahmen.render({"leitlinie": "4"}), strict=True))
+    assert _find(page, "massnahmen-filter").data == {"leitlinie": "4"}
+    status = _find(page, "massnahmen-status-graph").figure
+    assert status == expected["status-graph", "figure"] and len(status["data"]) == 7
+    assert _find(page, "massnahmen-zeitplan-graph").figure["data"]
+    assert _find(page, "massnahmen-karte-aussage").children == expected["karte-aussage", "children"]
+    assert "Leitlinie 4" in json.dumps(_find(page, "massnahmen-auswahl").children, cls=PlotlyJSONEncoder)
+    assert _find(page, "massnahmen-status-csv").href.endswith("leitlinie=4")
+    render = next(cb for cb in client.get("/_dash-dependencies").get_json() if "massnahmen-karten.children" in cb["output"])
+    assert render["prevent_initial_call"] is True
+
+
+def test_fingerprinted_assets_are_kept_by_the_browser(client):
+    """Dash links assets with ?m=<mtime>; those may be cached for a year, plain ones not."""
+    kept = client.get("/assets/app.css?m=123")
+    assert kept.status_code == 200
+    assert "max-age=31536000" in kept.headers["Cache-Control"] and "immutable" in kept.headers["Cache-Control"]
+    plain = client.get("/assets/app.css")
+    assert "immutable" not in (plain.headers.get("Cache-Control") or "")
+    download = client.get("/download/massnahmen/status.csv?m=1")
+    assert "immutable" not in (download.headers.get("Cache-Control") or "")
+
+
 # ---- refused without the role ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("who", ["anonym", "viewer1"])
