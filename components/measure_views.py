@@ -148,7 +148,7 @@ def gantt(rows: pd.DataFrame, today: date) -> dict:
     pad = pd.Timedelta(days=120)
     layout = _layout(
         height=height, barmode="overlay", clickmode="event", dragmode=False,
-        margin={"l": 8, "r": 8, "t": 28, "b": 8},
+        margin={"l": 8, "r": 8, "t": 50, "b": 8},   # room for the year ticks and, above them, "heute"
         xaxis={"type": "date", "gridcolor": "#e9ecef", "tickformat": "%Y", "side": "top",
                "range": [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")]},
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "type": "category",
@@ -157,7 +157,7 @@ def gantt(rows: pd.DataFrame, today: date) -> dict:
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": today_ts.strftime("%Y-%m-%d"),
                  "x1": today_ts.strftime("%Y-%m-%d"), "y0": 0, "y1": 1,
                  "line": {"color": "#000000", "width": 2, "dash": "dash"}}],
-        annotations=[{"xref": "x", "yref": "paper", "x": today_ts.strftime("%Y-%m-%d"), "y": 1, "yanchor": "bottom",
+        annotations=[{"xref": "x", "yref": "paper", "x": today_ts.strftime("%Y-%m-%d"), "y": 1, "yanchor": "bottom", "yshift": 22, "xanchor": "right",
                       "text": f"heute ({today:%d.%m.%Y})", "showarrow": False, "font": {"size": 12}}],
     )
     return {"data": traces, "layout": layout}
