@@ -18,7 +18,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from .schema import (AREAS, FACILITIES, INDICATORS, LEITLINIEN, LIST_SEPARATOR, MEASURES, METHODS_FOLDER,
-                     MILESTONES, OBSERVATIONS, Resource, datapackage_descriptor, geometry_resource)
+                     MILESTONES, OBSERVATIONS, PRESENTATIONS_FOLDER, Resource, datapackage_descriptor,
+                     geometry_resource)
 
 DEFAULT_SEED = 2024
 EDITION = "2024-12-31"
@@ -152,3 +153,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> None:
     (out_dir / METHODS_FOLDER).mkdir(exist_ok=True)
     (out_dir / METHODS_FOLDER / "erfurt-demo.toml").write_bytes(
         (Path(__file__).parent / "presets" / "erfurt-demo.toml").read_bytes())
+    # the example deck for the Sozialraumplanungskonferenz (sozialraum/presentations.py)
+    (out_dir / PRESENTATIONS_FOLDER).mkdir(exist_ok=True)
+    (out_dir / PRESENTATIONS_FOLDER / "konferenz.toml").write_bytes(
+        (Path(__file__).parent / "presets" / "presentations" / "konferenz.toml").read_bytes())

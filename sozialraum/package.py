@@ -24,7 +24,7 @@ from . import aggregation, geo, validation
 from .problems import PackageError, Problem, ProblemCollector, read_json
 from .schema import (AREA_LEVELS, DEFAULT_SUPPRESSION_THRESHOLD, GEOMETRY_DEFAULT_JOIN_PROPERTY,
                      GEOMETRY_DEFAULT_PATH, GEOMETRY_RESOURCE_NAME, META_KEYS_REQUIRED,
-                     METHODS_FOLDER, TABLE_RESOURCES)
+                     METHODS_FOLDER, PRESENTATIONS_FOLDER, TABLE_RESOURCES)
 from .tables import read_table
 
 DESCRIPTOR = "datapackage.json"
@@ -139,12 +139,12 @@ def _threshold(meta: dict[str, Any]) -> int:
 
 def fingerprint(path: Path) -> str:
     """Changes whenever a file of the package changes, including the Sozialindex method files
-    in `methods/` (pages cache by it); used as cache key."""
+    in `methods/` and the decks in `presentations/` (pages cache by it); used as cache key."""
     digest = hashlib.sha256()
     files = [p for p in path.iterdir() if p.is_file()]
-    methods = path / METHODS_FOLDER
-    if methods.is_dir():
-        files += [p for p in methods.iterdir() if p.is_file()]
+    for folder in (path / METHODS_FOLDER, path / PRESENTATIONS_FOLDER):
+        if folder.is_dir():
+            files += [p for p in folder.iterdir() if p.is_file()]
     for file in sorted(files):
         stat = file.stat()
         digest.update(f"{file.relative_to(path).as_posix()}:{stat.st_size}:{stat.st_mtime_ns};".encode())

@@ -406,6 +406,10 @@ METHODS_FOLDER = "methods"
 """Optional folder of a package with Sozialindex method files (`*.toml`, docs/sozialindex.md).
 Not a Frictionless resource; found by convention, checked by `python -m sozialraum validate`."""
 
+PRESENTATIONS_FOLDER = "presentations"
+"""Optional folder of a package with presentation decks (`*.toml`, sozialraum/presentations.py);
+found by convention like `methods/`."""
+
 
 def geometry_resource(path: str = GEOMETRY_DEFAULT_PATH,
                       join_property: str = GEOMETRY_DEFAULT_JOIN_PROPERTY,

@@ -18,7 +18,8 @@ from sozialraum.package import read_package
 from sozialraum.schema import MEASURE_STATUSES
 
 FILES = ("datapackage.json", "areas.csv", "areas.geojson", "indicators.csv", "observations.csv",
-         "leitlinien.csv", "measures.csv", "milestones.csv", "facilities.csv", "methods/erfurt-demo.toml")
+         "leitlinien.csv", "measures.csv", "milestones.csv", "facilities.csv", "methods/erfurt-demo.toml",
+         "presentations/konferenz.toml")
 NORD_SUEDOST_ESTATES = ("Berliner Platz", "Moskauer Platz", "Rieth", "Roter Berg", "Johannesplatz",
                         "Herrenberg", "Wiesenhügel", "Melchendorf")
 
