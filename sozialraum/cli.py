@@ -214,6 +214,61 @@ def cmd_measures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Head facts and summary of one area's profile (Ortsteil-Steckbrief), in German."""
+    from . import formatting as fmt
+    from . import profile as pr
+
+    if args.data:
+        source = Path(args.data)
+    else:
+        from .settings import load_settings
+
+        source = load_settings().data_dir
+    package, problems = read_package(source)
+    if package is None:
+        print(format_problems(problems), file=sys.stderr)
+        return 1
+    try:
+        place = pr.resolve(package, args.slug)
+    except pr.ProfileError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    result = pr.profile(package, place.slug)
+    h = result.head
+    kind = f" ({h.kind})" if h.kind else ""
+    print(f"{place.name} – {place.level_label}{kind}")
+    if h.parents:
+        print(f"  gehört zu: {', '.join(p.name for p in h.parents)}")
+    if h.ortsteilrat is not None:
+        print(f"  Ortsteilrat: {'ja' if h.ortsteilrat else 'nein'}")
+    if h.population is not None:
+        line = f"  Einwohner: {fmt.number(h.population, 0)}"
+        line += f" ({h.population_year})" if h.population_year else ""
+        if h.population_change is not None:
+            pct = f", {fmt.number(h.population_change_pct, 1, signed=True)} %" \
+                if h.population_change_pct is not None else ""
+            line += f", seit {h.population_base_year} {fmt.number(h.population_change, 0, signed=True)}{pct}"
+        print(line)
+    if h.sozialindex_year is not None:
+        print(f"  Sozialindex {h.sozialindex_year}: {h.sozialindex_class or 'nicht eingestuft'}"
+              f" (Methode: {h.sozialindex_method})")
+        runs: list[list] = []  # consecutive years with the same class on one line: "2012–2019: …"
+        for year, cls in h.sozialindex_history:
+            if runs and runs[-1][2] == cls and runs[-1][1] == year - 1:
+                runs[-1][1] = year
+            else:
+                runs.append([year, year, cls])
+        history = [f"{a}{'' if a == b else f'–{b}'}: {c or 'nicht eingestuft'}" for a, b, c in runs]
+        print(f"  Verlauf: {'; '.join(history)}")
+    print("Zusammenfassung:")
+    for sentence in result.summary:
+        print(f"  {sentence}")
+    if package.is_demo:
+        print("(Beispieldaten)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum",
                                      description="Sozialraum-Monitor: Datenpakete prüfen und erzeugen, "
@@ -262,6 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", default="import", help="wer im Änderungsprotokoll steht (Standard: import)")
     imp.add_argument("--comment", help="Kommentar im Änderungsprotokoll")
     imp.set_defaults(func=cmd_measures)
+    steckbrief = sub.add_parser("steckbrief", help="Steckbrief eines Gebiets: Kopfdaten und Zusammenfassung")
+    steckbrief.add_argument("slug", metavar="SLUG",
+                            help="Gebiet wie in der Adresse /ortsteil/SLUG, z. B. melchendorf; "
+                                 "die Stadt: ihr Name oder „stadt“")
+    steckbrief.add_argument("--data", help="Ordner des Datenpakets (Standard: SOZIALRAUM_DATA_DIR bzw. data/erfurt)")
+    steckbrief.set_defaults(func=cmd_profile)
     return parser
 
 
