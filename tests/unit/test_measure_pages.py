@@ -203,6 +203,18 @@ def test_the_list_page_arrives_drawn_for_the_filter_in_the_url(flask_app, dash_a
     assert render["prevent_initial_call"] is True
 
 
+def test_a_hostile_url_gets_notices_and_the_unfiltered_views(flask_app, dash_app):
+    from pages import massnahmen
+
+    with flask_app.test_request_context("/massnahmen"):
+        page = massnahmen.layout(leitlinie="9", status="xyz", gebiet="<script>alert(1)</script>")
+        plain = dict(zip(massnahmen.VIEW_OUTPUTS, massnahmen.render({}), strict=True))
+    notices = [n.children for n in _find(page, "massnahmen-hinweise").children]
+    assert len(notices) == 3 and any("<script>alert(1)</script>"[:20] in n for n in notices)
+    assert _find(page, "massnahmen-filter").data == {}
+    assert _find(page, "massnahmen-status-graph").figure == plain["status-graph", "figure"]
+
+
 def test_fingerprinted_assets_are_kept_by_the_browser(client):
     """Dash links assets with ?m=<mtime>; those may be cached for a year, plain ones not."""
     kept = client.get("/assets/app.css?m=123")
