@@ -66,3 +66,53 @@ def test_validate_broken_package(tmp_path, capsys):
 def test_validate_missing_directory(tmp_path, capsys):
     assert cli.main(["validate", str(tmp_path / "gibt-es-nicht")]) == 1
     assert "Ordner des Datenpakets gibt es nicht" in capsys.readouterr().err
+
+
+# ---- steckbrief ----------------------------------------------------------------------------
+
+ERFURT = REPO / "data" / "erfurt"
+
+
+def test_steckbrief_prints_head_and_summary(capsys):
+    from sozialraum import profile as pr
+    from sozialraum.package import load_package
+
+    assert cli.main(["steckbrief", "melchendorf", "--data", str(ERFURT)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "Melchendorf – Ortsteil (Großwohnsiedlung)"
+    assert "  gehört zu: Planungsraum Südost" in lines and "  Ortsteilrat: ja" in lines
+    assert any(line.startswith("  Sozialindex 2024: ") for line in lines)
+    summary = pr.profile(load_package(ERFURT), "melchendorf").summary
+    start = lines.index("Zusammenfassung:")
+    assert lines[start + 1:start + 1 + len(summary)] == [f"  {s}" for s in summary]
+    assert lines[-1] == "(Beispieldaten)"
+
+
+def test_steckbrief_city(capsys):
+    assert cli.main(["steckbrief", "stadt", "--data", str(ERFURT)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Erfurt – Stadt\n") and "Ortsteilrat" not in out and "Sozialindex" not in out
+
+
+def test_steckbrief_unknown_area_exit_2():
+    result = run("steckbrief", "atlantis", "--data", str(ERFURT))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Ein Gebiet „atlantis“ gibt es im Datenpaket Erfurt nicht." in result.stderr
+
+
+def test_steckbrief_subprocess_default_package():
+    """Without --data the command reads SOZIALRAUM_DATA_DIR's default, the bundled Erfurt package."""
+    result = run("steckbrief", "wallichen")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Wallichen – Ortsteil (ländlich)\n")
+    assert "Im Sozialindex 2024 wird Wallichen nicht eingestuft" in result.stdout
+
+
+def test_steckbrief_broken_package(tmp_path, capsys):
+    b = PackageBuilder.valid()
+    b.row("facilities", facility_id="F-1")["area_id"] = "zz"
+    assert cli.main(["steckbrief", "altdorf", "--data", str(b.write(tmp_path / "pkg"))]) == 1
+    assert "Das Datenpaket ist nicht gültig" in capsys.readouterr().err
