@@ -378,3 +378,18 @@ def test_similar_areas(erfurt):
     kinds = erfurt.areas["kind"]
     assert sum(kinds[s.area_id] == "grosswohnsiedlung" for s in result) >= 3
     assert pr.similar(erfurt, pr.resolve(erfurt, "erfurt")) == []
+
+
+def test_measures_from_the_database(erfurt, tmp_path):
+    """The page passes MeasureStore.frame() (tuples, typed columns): same result as the CSV frame."""
+    from sozialraum.store import MeasureStore
+
+    store = MeasureStore(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
+    store.setup(erfurt)
+    place = pr.resolve(erfurt, "herrenberg")
+    from_db, from_csv = pr.measures(erfurt, place, store.frame()), pr.measures(erfurt, place, erfurt.measures)
+    assert list(from_db.local["measure_id"]) == list(from_csv.local["measure_id"])
+    assert from_db.counts.equals(from_csv.counts)
+    assert list(from_db.local["status_label"]) == list(from_csv.local["status_label"])
+    assert set(from_db.local["status_label"]) <= {"geplant", "in Vorbereitung", "in Umsetzung", "umgesetzt",
+                                                  "verstetigt", "zurückgestellt", "abgebrochen"}
