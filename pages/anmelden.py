@@ -16,6 +16,7 @@ from components.auth import (
     role_label,
     safe_next,
 )
+from components.easy_language import einfach_erklaert
 
 dash.register_page(__name__, path="/anmelden", name="Anmelden", title="Anmelden – Sozialraum-Monitor",
                    order=99, nav=False)
@@ -98,6 +99,7 @@ def layout(fehler=None, weiter=None, abgemeldet=None, **_):
         ]
     return html.Div([
         html.H1("Anmelden" if user is None else "Angemeldet"),
+        einfach_erklaert("anmelden"),
         *[b for b in body if b is not None],
         who_needs_an_account(),
     ], style={"maxWidth": "32rem"})

@@ -16,6 +16,7 @@ from components.charts import LAZY_TABLE_TEXT, chart_figure, data_table, table_i
 from components.controls import clicked_area, collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads import atlas_href
+from components.easy_language import einfach_erklaert
 from components.indicators import indicator_options, indicator_panel
 from components.shell import notice
 from sozialraum import atlas, queries
@@ -418,6 +419,7 @@ def layout(**query):
                "hängen zwei Indikatoren zusammen? Ein Klick auf ein Gebiet markiert es in allen Ansichten; ein "
                "Rahmen im Streudiagramm filtert die übrigen Ansichten. Die Adresse der Seite hält die Ansicht "
                "fest – so lässt sie sich als Link teilen.", className="lead"),
+        einfach_erklaert("atlas"),
         html.Div([notice(n) for n in notices], id=f"{P}-hinweise"),
         dbc.Row([
             dbc.Col(lg=3, className="mb-3", children=[

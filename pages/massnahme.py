@@ -25,6 +25,7 @@ from components import auth
 from components.charts import chart_figure, data_table
 from components.data import get_package
 from components.downloads import time_href
+from components.easy_language import einfach_erklaert
 from components.measure_form import (
     changed_fields,
     comment_field,
@@ -276,6 +277,7 @@ def measure_view(package, record, history) -> list:
         html.P([status_badge(record["status"]),
                 dbc.Badge("archiviert", color="secondary", className="fs-6 me-2") if archived else None,
                 html.Span(f"Maßnahme {record['measure_id']}", className="text-body-secondary text-nowrap")], className="mb-3"),
+        einfach_erklaert("massnahme"),
         notice("Diese Maßnahme ist archiviert. Sie wird in der Liste und in den Auswertungen nicht mehr gezählt; "
                "Angaben und Verlauf bleiben erhalten.", "secondary") if archived else None,
         dbc.Row([

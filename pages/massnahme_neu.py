@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, html
 
 from components import auth
 from components.data import get_package
+from components.easy_language import einfach_erklaert
 from components.measure_form import (
     comment_field,
     error_list,
@@ -38,7 +39,7 @@ def layout(**_query):
     package = get_package()
     heading = [html.Nav(html.A("← Alle Maßnahmen", href="/massnahmen"), className="mb-2 small",
                         **{"aria-label": "Zurück zur Liste"}),
-               html.H1("Neue Maßnahme")]
+               html.H1("Neue Maßnahme"), einfach_erklaert("massnahme_neu")]
     if not auth.can_edit():
         user = auth.current_user()
         message = ("Ihr Konto darf Maßnahmen nur lesen. Neue Maßnahmen legt die Redaktion an."

@@ -23,6 +23,7 @@ from components.auth import can_edit, is_admin
 from components.charts import chart_figure, table_is_open
 from components.data import get_package
 from components.downloads_measures import href as csv_href
+from components.easy_language import einfach_erklaert
 from components.measures_store import get_store
 from components.shell import notice
 from sozialraum import measure_analysis as ma
@@ -168,6 +169,7 @@ def layout(**query):
                 "Ein Klick auf eine Leitlinie, einen Status, ein Gebiet in der Karte oder einen Punkt unter "
                 "„Bedarf und Handeln“ filtert alle Ansichten und die Liste; die Auswahl steht in der Adresse "
                 "und lässt sich teilen."], className="lead"),
+        einfach_erklaert("massnahmen"),
         html.Div(id=f"{P}-hinweise", children=[notice(n) for n in notices]),
         _controls(package, f),
         html.Div(view["auswahl", "children"], id=f"{P}-auswahl", className="mb-2", **{"aria-live": "polite"}),

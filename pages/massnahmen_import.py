@@ -20,6 +20,7 @@ from dash import Input, Output, State, callback, dcc, html
 from components import auth
 from components.charts import data_table
 from components.data import get_package
+from components.easy_language import einfach_erklaert
 from components.measure_form import error_list, forbidden, success
 from components.measures_store import get_store
 from components.shell import notice
@@ -64,7 +65,7 @@ def template_frame(package, frame: pd.DataFrame) -> pd.DataFrame:
 def layout(**_query):
     heading = [html.Nav(html.A("← Alle Maßnahmen", href="/massnahmen"), className="mb-2 small",
                         **{"aria-label": "Zurück zur Liste"}),
-               html.H1("Maßnahmen importieren")]
+               html.H1("Maßnahmen importieren"), einfach_erklaert("massnahmen_import")]
     if not auth.is_admin():
         user = auth.current_user()
         message = ("Den Sammelimport darf nur die Verwaltung (Rolle „admin“) ausführen. Ihr Konto hat diese Rolle "

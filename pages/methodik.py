@@ -10,6 +10,7 @@ from dash import html
 from components.charts import data_table
 from components.data import get_package
 from components.downloads import CATALOGUE_HREF
+from components.easy_language import einfach_erklaert
 from sozialraum import formatting as fmt
 from sozialraum.package import DataPackage
 from sozialraum.schema import DIRECTION_LABELS, VALUE_TYPES
@@ -90,6 +91,7 @@ def layout(**_):
                "zugänglich: Politik, Verwaltung, Träger und Bürgerinnen und Bürger sollen auf einen Blick "
                "sehen, wie sich die Lebenslagen in den Ortsteilen entwickeln und was dafür getan wird.",
                className="lead"),
+        einfach_erklaert("methodik"),
         html.Section([
             html.H2("Integrierte Sozialraumplanung in drei Schritten"),
             html.P("Soziale Fachplanungen (Jugend, Alter, Armut, Bildung, Gesundheit, Integration) und die "

@@ -35,6 +35,7 @@ from components.charts import chart_figure
 from components.controls import clicked_area, collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads_index import csv_href, part_table, toml_href
+from components.easy_language import einfach_erklaert
 from components.shell import notice
 from sozialraum import sozialindex as si
 from sozialraum.package import DataPackage
@@ -373,6 +374,7 @@ def layout(**query):
                "Arbeitslosigkeit je Gebiet zusammen – nachvollziehbar: Für jedes Gebiet steht, woraus sich sein "
                "Wert ergibt, die Methode lässt sich hier ändern, und die Adresse der Seite hält die Ansicht fest.",
                className="lead"),
+        einfach_erklaert("sozialindex"),
         html.Div([html.Strong("Bitte mit Ortskenntnis lesen: "), LOCAL_KNOWLEDGE], className="alert alert-info",
                  role="note", id=f"{P}-ortskenntnis"),
         html.Div([notice(n) for n in state.notices], id=f"{P}-hinweise"),

@@ -12,6 +12,7 @@ from components.cache import cache
 from components.charts import chart_figure, data_table
 from components.data import get_package
 from components.downloads import KEY_FIGURES_HREF, values_href
+from components.easy_language import einfach_erklaert
 from components.maps import choropleth
 from components.shell import notice
 from components.sparkline import sparkline
@@ -281,6 +282,7 @@ def _layout(fingerprint: str, indikator: str | None, jahr: str | None):
         html.P("Wie leben die Menschen in den Ortsteilen, wo ist der Handlungsbedarf groß, und was wird "
                "dagegen getan? Diese Übersicht fasst den Sozialstrukturatlas der integrierten "
                "Sozialraumplanung zusammen.", className="lead"),
+        einfach_erklaert("uebersicht"),
         *messages,
         key_figures_section(package),
         map_section(package, indicator_id, year),

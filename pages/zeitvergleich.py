@@ -14,6 +14,7 @@ from components.charts import chart_figure, data_table
 from components.controls import collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads import time_href
+from components.easy_language import einfach_erklaert
 from components.indicators import indicator_options
 from components.shell import notice
 from sozialraum import formatting as fmt
@@ -259,6 +260,7 @@ def layout(**query):
         html.P("Wird es besser? Hier sehen Sie die Entwicklung ausgewählter Gebiete über alle Jahre im Vergleich "
                "zur Gesamtstadt, welche Gebiete sich zwischen zwei Jahren am stärksten verändert haben, und zwei "
                "Gebiete nebeneinander. Die Adresse der Seite hält die Ansicht fest.", className="lead"),
+        einfach_erklaert("zeitvergleich"),
         html.Div([notice(n) for n in notices], id=f"{P}-hinweise"),
         dbc.Row([
             dbc.Col(lg=3, className="mb-3", children=[
