@@ -74,8 +74,13 @@ def footer(package: DataPackage) -> html.Footer:
         parts.append(html.Span([html.Strong("Beispieldaten"), " – keine amtlichen Zahlen"]))
     return html.Footer(className="app-footer", children=html.Div(className="container-xl", children=[
         html.P(parts, className="footer-facts"),
-        html.P([html.A("Über / Methodik", href="/methodik"), " · Geheimhaltung: „·“ = Wert wegen zu "
-                "kleiner Fallzahl nicht veröffentlicht, „–“ = keine Angabe"], className="small mb-0"),
+        html.Nav(html.Ul([
+            html.Li(html.A("Über / Methodik", href="/methodik")),
+            html.Li(html.A("Leichte Sprache", href="/leichte-sprache")),
+            html.Li(html.A("Erklärung zur Barrierefreiheit", href="/barrierefreiheit")),
+        ], className="footer-links"), **{"aria-label": "Weitere Seiten"}),
+        html.P("Geheimhaltung: „·“ = Wert wegen zu kleiner Fallzahl nicht veröffentlicht, „–“ = keine Angabe",
+               className="small mb-0"),
     ]))
 
 
