@@ -139,14 +139,14 @@ def edition_parts(package: DataPackage) -> list:
 # ---- the deck list ---------------------------------------------------------------------------------
 
 HOW_TO = [
-    ("Weiter", "Pfeil nach rechts, Pfeil nach unten, Leertaste oder Bild ab (so senden es die "
-               "Präsentations-Fernbedienungen)."),
+    ("Weiter", ("Pfeil nach rechts, Pfeil nach unten, Leertaste oder Bild ab (so senden es die "
+               "Präsentations-Fernbedienungen).")),
     ("Zurück", "Pfeil nach links, Pfeil nach oben oder Bild auf."),
     ("Erste und letzte Folie", "Pos1 und Ende."),
     ("Beenden", "Esc verlässt zuerst den Vollbildmodus, ein zweites Esc die Präsentation."),
-    ("Sprecheransicht", "Öffnet ein zweites Fenster mit den Notizen, der nächsten Folie und einer Uhr – "
+    ("Sprecheransicht", ("Öffnet ein zweites Fenster mit den Notizen, der nächsten Folie und einer Uhr – "
                         "zum Beispiel für den Laptop, während der Beamer die Folien zeigt. Beide Fenster "
-                        "blättern gemeinsam."),
+                        "blättern gemeinsam.")),
 ]
 
 
@@ -328,8 +328,8 @@ def speaker_layout(deck=None, link=None, folie=None, **_query):
         return html.Div([
             html.H1("Sprecheransicht"),
             html.Div([notice(n) for n in opened.notices
-                      or ["Diese Adresse nennt keine Präsentation. Die Sprecheransicht öffnet sich aus einer "
-                          "laufenden Präsentation mit dem Knopf „Sprecheransicht“."]], id="sprecher-hinweise"),
+                      or [("Diese Adresse nennt keine Präsentation. Die Sprecheransicht öffnet sich aus einer "
+                          "laufenden Präsentation mit dem Knopf „Sprecheransicht“.")]], id="sprecher-hinweise"),
             html.P(html.A("Zur Liste der Präsentationen", href=PATH)),
         ])
     return speaker_view(package, opened)
