@@ -262,10 +262,13 @@ def cmd_profile(args: argparse.Namespace) -> int:
         history = [f"{a}{'' if a == b else f'–{b}'}: {c or 'nicht eingestuft'}" for a, b, c in runs]
         print(f"  Verlauf: {'; '.join(history)}")
     print("Zusammenfassung:")
-    for sentence in result.summary:
-        print(f"  {sentence}")
-    if package.is_demo:
-        print("(Beispieldaten)")
+    try:
+        for sentence in result.summary:
+            print(f"  {sentence}")
+        if package.is_demo:
+            print("(Beispieldaten)")
+    except BrokenPipeError:   # `| head`: the reader has enough
+        return 0
     return 0
 
 

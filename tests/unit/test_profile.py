@@ -393,3 +393,31 @@ def test_measures_from_the_database(erfurt, tmp_path):
     assert list(from_db.local["status_label"]) == list(from_csv.local["status_label"])
     assert set(from_db.local["status_label"]) <= {"geplant", "in Vorbereitung", "in Umsetzung", "umgesetzt",
                                                   "verstetigt", "zurückgestellt", "abgebrochen"}
+
+
+def test_large_counts_are_german(erfurt):
+    """Ranks among thousands of areas read "4.754 von 5.000" (a big city's Quartiere)."""
+    from dataclasses import replace
+
+    row = next(r for r in pr.profile(erfurt, "melchendorf").rows if r.indicator_id == "jugendquotient")
+    many = replace(row, value=2.0, city_value=1.0, difference=1.0, rank=246, rank_of=5000, higher=245,
+                   lower=4754, ties=0, zscore=3.0)
+    assert pr._position_phrase(many, "ortsteil") == "höher als in 4.754 von 5.000 Ortsteilen"
+    top = replace(many, higher=0, lower=4998, ties=1)
+    assert pr._position_phrase(top, "ortsteil") == "gemeinsam mit 1 weiteren der höchste Wert aller 5.000 Ortsteile"
+    low = replace(many, difference=-1.0, higher=4999, lower=0, ties=0)
+    assert pr._position_phrase(low, "quartier") == "der niedrigste Wert aller 5.000 Quartiere"
+
+
+def test_neighbours_without_geometry_by_distance(tmp_path):
+    """Without outlines, the nearest area centres count as neighbours (nearest first)."""
+    from dataclasses import replace
+
+    b = PackageBuilder.valid()
+    for k, area in enumerate("abcd"):
+        b.row("areas", area_id=area).update(lat="50.905", lon=f"{11.005 + 0.01 * k:.3f}")
+    package = load_package(b.write(tmp_path / "pkg"))
+    assert pr.neighbours(package, "ortsteil")["a"] == ("b",)  # from the outlines
+    bare = replace(package, geojson={})
+    assert pr.neighbours(bare, "ortsteil")["a"] == ("b", "c", "d")
+    assert pr.neighbours(bare, "ortsteil")["c"][:2] in (("b", "d"), ("d", "b"))
