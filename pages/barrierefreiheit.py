@@ -34,9 +34,11 @@ LIMITS = [
      "Maßnahmen die Filter Leitlinie, Status und Gebiet sowie die Leitlinien-Karten, im Sozialindex die Schaltflächen "
      "der Status-Dynamik-Matrix und die Auswahl „Warum steht dieses Gebiet hier?“, im Zeitvergleich die "
      "Schaltflächen der Veränderungstabelle."),
-    ("Die Werkzeugleiste der Diagramme ist nur mit der Maus erreichbar.",
-     "Vergrößern, Verschieben und „Bild speichern“ erscheinen beim Überfahren eines Diagramms mit der Maus. "
-     "Die Daten jedes Diagramms stehen auch ohne diese Werkzeuge als Tabelle und CSV-Datei bereit."),
+    ("Die Werkzeugleiste der Diagramme verlängert den Weg mit der Tastatur.",
+     "Jedes Diagramm hat eine Werkzeugleiste (Bild speichern, Vergrößern, Verschieben, Zurücksetzen) mit sechs "
+     "bis sieben Schaltflächen, die mit der Tabulatortaste einzeln angesteuert werden. Eine dieser Schaltflächen "
+     "ist englisch beschriftet („Share chart…“). Die Daten jedes Diagramms stehen auch ohne diese Werkzeuge als "
+     "Tabelle und CSV-Datei bereit."),
     ("PDF-Dokumente gibt es noch nicht.",
      "Der Monitor bietet derzeit keine PDF-Dokumente an; Seiten lassen sich über die Druckfunktion des Browsers "
      "drucken. Kommen PDF-Dokumente hinzu, werden sie vor der Veröffentlichung auf Barrierefreiheit geprüft."),
@@ -94,11 +96,13 @@ def layout(**_query):
     operator = f"Die Stadt {package.city}" if package.city else "Der Betreiber"
     return html.Div(className="barrierefreiheit", style={"maxWidth": "52rem"}, children=[
         html.H1("Erklärung zur Barrierefreiheit"),
+        html.P("Wie gut lässt sich der Sozialraum-Monitor von allen Menschen nutzen, was fehlt noch, und wo können "
+               "Sie Mängel melden?", className="lead"),
+        einfach_erklaert("barrierefreiheit"),
         html.P(f"{operator} ist bemüht, den Sozialraum-Monitor barrierefrei zugänglich zu machen – nach der "
                "Richtlinie (EU) 2016/2102 und den Vorschriften, die sie in Deutschland umsetzen (für den Bund die "
                "Barrierefreie-Informationstechnik-Verordnung BITV 2.0, für Städte und Gemeinden das Recht ihres "
-               "Landes). Diese Erklärung gilt für alle Seiten des Sozialraum-Monitors.", className="lead"),
-        einfach_erklaert("barrierefreiheit"),
+               "Landes). Diese Erklärung gilt für alle Seiten des Sozialraum-Monitors."),
         html.Section(className="mb-4", **{"aria-labelledby": "bf-stand"}, children=[
             html.H2("Stand der Vereinbarkeit mit den Anforderungen", id="bf-stand"),
             html.P(["Der Sozialraum-Monitor ist mit den Anforderungen der BITV 2.0 ",
