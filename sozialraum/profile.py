@@ -35,8 +35,15 @@ from . import formatting as fmt
 from . import queries
 from . import sozialindex as si
 from .package import DataPackage
-from .schema import (AREA_KIND_LABELS, FACILITY_TYPE_LABELS, LEVEL_LABELS, LEVEL_LABELS_DATIVE_PLURAL,
-                     LEVEL_LABELS_PLURAL, MEASURE_STATUS_LABELS, MEASURE_STATUSES)
+from .schema import (
+    AREA_KIND_LABELS,
+    FACILITY_TYPE_LABELS,
+    LEVEL_LABELS,
+    LEVEL_LABELS_DATIVE_PLURAL,
+    LEVEL_LABELS_PLURAL,
+    MEASURE_STATUS_LABELS,
+    MEASURE_STATUSES,
+)
 
 POPULATION_INDICATOR = "einwohner"
 SPAN = 5                 # "vor fünf Jahren": the change the head and the summary report
