@@ -24,38 +24,38 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 LIMITS = [
     ("Diagramme und Karten sind Grafiken.",
-     "Sie sind als SVG-Grafik gezeichnet, die ein Screenreader nicht als Text lesen kann. Als Alternative hat "
+     ("Sie sind als SVG-Grafik gezeichnet, die ein Screenreader nicht als Text lesen kann. Als Alternative hat "
      "jedes Diagramm und jede Karte eine Überschrift, einen Satz mit der wichtigsten Aussage, die Daten als "
-     "echte Tabelle („Daten als Tabelle“) und einen CSV-Download."),
+     "echte Tabelle („Daten als Tabelle“) und einen CSV-Download.")),
     ("Karten und Diagramme lassen sich nicht mit der Tastatur bedienen.",
-     "Ein Klick auf ein Gebiet, einen Balken oder einen Punkt (markieren, filtern) und der Auswahlrahmen im "
+     ("Ein Klick auf ein Gebiet, einen Balken oder einen Punkt (markieren, filtern) und der Auswahlrahmen im "
      "Streudiagramm des Atlas gehen nur mit Maus oder Finger. Dasselbe erreichen Sie mit der Tastatur über die "
      "Auswahllisten und Filter neben den Ansichten: im Atlas „Gebiet markieren“ und „Quartiere filtern“, bei den "
      "Maßnahmen die Filter Leitlinie, Status und Gebiet sowie die Leitlinien-Karten, im Sozialindex die Schaltflächen "
      "der Status-Dynamik-Matrix und die Auswahl „Warum steht dieses Gebiet hier?“, im Zeitvergleich die "
-     "Schaltflächen der Veränderungstabelle."),
+     "Schaltflächen der Veränderungstabelle.")),
     ("Die Werkzeugleiste der Diagramme verlängert den Weg mit der Tastatur.",
-     "Jedes Diagramm hat eine Werkzeugleiste (Bild speichern, Vergrößern, Verschieben, Zurücksetzen) mit sechs "
+     ("Jedes Diagramm hat eine Werkzeugleiste (Bild speichern, Vergrößern, Verschieben, Zurücksetzen) mit sechs "
      "bis sieben Schaltflächen, die mit der Tabulatortaste einzeln angesteuert werden. Eine dieser Schaltflächen "
      "ist englisch beschriftet („Share chart…“). Die Daten jedes Diagramms stehen auch ohne diese Werkzeuge als "
-     "Tabelle und CSV-Datei bereit."),
+     "Tabelle und CSV-Datei bereit.")),
     ("PDF-Dokumente gibt es noch nicht.",
-     "Der Monitor bietet derzeit keine PDF-Dokumente an; Seiten lassen sich über die Druckfunktion des Browsers "
-     "drucken. Kommen PDF-Dokumente hinzu, werden sie vor der Veröffentlichung auf Barrierefreiheit geprüft."),
+     ("Der Monitor bietet derzeit keine PDF-Dokumente an; Seiten lassen sich über die Druckfunktion des Browsers "
+     "drucken. Kommen PDF-Dokumente hinzu, werden sie vor der Veröffentlichung auf Barrierefreiheit geprüft.")),
     ("Leichte Sprache und Deutsche Gebärdensprache sind nur teilweise vorhanden.",
-     "Jede Seite hat oben einen aufklappbaren Abschnitt „Einfach erklärt“ in Leichter Sprache, und die Seite "
+     ("Jede Seite hat oben einen aufklappbaren Abschnitt „Einfach erklärt“ in Leichter Sprache, und die Seite "
      "„Sozialraumplanung in Leichter Sprache“ erklärt das Verfahren. Die ausführlichen Texte (Definitionen der "
      "Indikatoren, Methodik) sind in Alltags- und Fachsprache geschrieben. Videos in Deutscher Gebärdensprache "
-     "gibt es noch nicht."),
+     "gibt es noch nicht.")),
 ]
 
 WHAT_WORKS = [
     "Ein Link „Zum Inhalt springen“ führt auf jeder Seite mit der Tastatur an der Navigation vorbei.",
-    "Jedes Diagramm und jede Karte hat einen Satz mit der wichtigsten Aussage, eine Datentabelle und einen "
-    "CSV-Download.",
+    ("Jedes Diagramm und jede Karte hat einen Satz mit der wichtigsten Aussage, eine Datentabelle und einen "
+    "CSV-Download."),
     "Farbe ist nie das einzige Merkmal: Werte stehen auch als Zahl, Klassen und Entwicklungen auch als Text.",
-    "Die Seiten passen sich an schmale Bildschirme an, auch auf dem Smartphone entsteht kein seitliches "
-    "Scrollen der ganzen Seite.",
+    ("Die Seiten passen sich an schmale Bildschirme an, auch auf dem Smartphone entsteht kein seitliches "
+    "Scrollen der ganzen Seite."),
     "Die Adresse jeder Ansicht hält alle Einstellungen fest; sie lässt sich speichern und teilen.",
 ]
 
@@ -106,8 +106,8 @@ def layout(**_query):
         html.Section(className="mb-4", **{"aria-labelledby": "bf-stand"}, children=[
             html.H2("Stand der Vereinbarkeit mit den Anforderungen", id="bf-stand"),
             html.P(["Der Sozialraum-Monitor ist mit den Anforderungen der BITV 2.0 ",
-                    html.Strong("teilweise vereinbar"), ". Die Prüfung bezieht sich auf die Norm EN 301 549 und die "
-                    "Web Content Accessibility Guidelines (WCAG) 2.1 in den Stufen A und AA."]),
+                    html.Strong("teilweise vereinbar"), (". Die Prüfung bezieht sich auf die Norm EN 301 549 und die "
+                    "Web Content Accessibility Guidelines (WCAG) 2.1 in den Stufen A und AA.")]),
             html.H3("Nicht barrierefreie Inhalte", className="fs-5"),
             html.P("Die folgenden Inhalte sind nicht oder nur eingeschränkt barrierefrei:"),
             html.Ul([html.Li([html.Strong(head), " ", text]) for head, text in LIMITS]),
@@ -131,14 +131,14 @@ def layout(**_query):
             html.P("Haben Sie uns über einen Mangel informiert, und wir haben gemeinsam keine zufriedenstellende "
                    "Lösung gefunden? Dann können Sie ein Schlichtungsverfahren beantragen. Ziel ist eine Einigung "
                    "ohne Gerichtsverfahren."),
-            html.P([f"Für die Internetangebote einer Stadt ist die Schlichtungsstelle des Landes zuständig, in dem "
+            html.P([(f"Für die Internetangebote einer Stadt ist die Schlichtungsstelle des Landes zuständig, in dem "
                     f"sie liegt. Welche Stelle das für {package.city or 'diese Stadt'} ist und wie Sie sie erreichen, "
-                    "erfahren Sie über die oben genannte Kontaktadresse."]),
+                    "erfahren Sie über die oben genannte Kontaktadresse.")]),
             html.P(["Für Stellen des Bundes ist die ", html.Strong("Schlichtungsstelle nach dem "
-                    "Behindertengleichstellungsgesetz (BGG)"), " beim Beauftragten der Bundesregierung für die "
+                    "Behindertengleichstellungsgesetz (BGG)"), (" beim Beauftragten der Bundesregierung für die "
                     "Belange von Menschen mit Behinderungen zuständig; ihr Verfahren ist kostenlos, und Sie brauchen keinen "
                     "Rechtsbeistand. Dort finden Sie auch allgemeine Informationen "
-                    "über das Verfahren: ", html.A("www.schlichtungsstelle-bgg.de", href=BGG_URL), "."]),
+                    "über das Verfahren: "), html.A("www.schlichtungsstelle-bgg.de", href=BGG_URL), "."]),
         ]),
         html.P(f"Herausgeber der Daten: {publisher}", className="small text-body-secondary") if publisher else None,
     ])

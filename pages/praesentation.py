@@ -25,6 +25,7 @@ import flask
 from dash import html
 
 from components.data import get_package
+from components.easy_language import einfach_erklaert
 from components.shell import notice
 from sozialraum import formatting as fmt
 from sozialraum import presentations as pr
@@ -173,6 +174,7 @@ def deck_list(package: DataPackage, notices: list[str]) -> html.Div:
         html.P("Für die Sozialraumplanungskonferenz: Jede Folie ist eine lebendige Ansicht des Monitors – "
                "groß, kontrastreich, ohne Navigation. Auf jeder Folie öffnet ein QR-Code dieselbe Ansicht "
                "auf dem Telefon.", className="lead"),
+        einfach_erklaert("praesentation"),
         html.Div([notice(n) for n in notices], id=f"{P}-hinweise"),
         html.Div([notice(f"Eine Präsentation konnte nicht gelesen werden: {p}") for p in problems],
                  id=f"{P}-dateifehler"),
@@ -327,6 +329,7 @@ def speaker_layout(deck=None, link=None, folie=None, **_query):
     if opened.deck is None:
         return html.Div([
             html.H1("Sprecheransicht"),
+            einfach_erklaert("praesentation_sprecher"),
             html.Div([notice(n) for n in opened.notices
                       or [("Diese Adresse nennt keine Präsentation. Die Sprecheransicht öffnet sich aus einer "
                           "laufenden Präsentation mit dem Knopf „Sprecheransicht“.")]], id="sprecher-hinweise"),
