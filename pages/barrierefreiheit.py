@@ -52,10 +52,10 @@ LIMITS = [
 WHAT_WORKS = [
     "Ein Link „Zum Inhalt springen“ führt auf jeder Seite mit der Tastatur an der Navigation vorbei.",
     ("Jedes Diagramm und jede Karte hat einen Satz mit der wichtigsten Aussage, eine Datentabelle und einen "
-    "CSV-Download."),
+     "CSV-Download."),
     "Farbe ist nie das einzige Merkmal: Werte stehen auch als Zahl, Klassen und Entwicklungen auch als Text.",
     ("Die Seiten passen sich an schmale Bildschirme an, auch auf dem Smartphone entsteht kein seitliches "
-    "Scrollen der ganzen Seite."),
+     "Scrollen der ganzen Seite."),
     "Die Adresse jeder Ansicht hält alle Einstellungen fest; sie lässt sich speichern und teilen.",
 ]
 

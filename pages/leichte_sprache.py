@@ -17,111 +17,111 @@ dash.register_page(__name__, path=PATH, name="Leichte Sprache",
 
 INTRO: list[Block] = [
     ("Die Stadt will: Alle Menschen in der Stadt sollen gut leben. "
-    "Dafür schaut die Stadt genau auf jeden Teil der Stadt. "
-    "Sie fragt: Wie leben die Menschen dort? Was brauchen die Menschen dort? "
-    "Dann plant die Stadt Hilfen und Angebote. "
-    "Das nennt man: Sozialraumplanung."),
+     "Dafür schaut die Stadt genau auf jeden Teil der Stadt. "
+     "Sie fragt: Wie leben die Menschen dort? Was brauchen die Menschen dort? "
+     "Dann plant die Stadt Hilfen und Angebote. "
+     "Das nennt man: Sozialraumplanung."),
     ("Sozialraum: Das ist der Ort zum Wohnen und Leben. "
-    "Dazu gehören auch die Menschen an diesem Ort. "
-    "Und es gehört dazu: Wie leben die Menschen dort miteinander?"),
+     "Dazu gehören auch die Menschen an diesem Ort. "
+     "Und es gehört dazu: Wie leben die Menschen dort miteinander?"),
     ("Integriert bedeutet: Viele Ämter der Stadt planen zusammen. "
-    "Amt: Das ist ein Teil der Stadt-Verwaltung. "
-    "Zum Beispiel das Jugendamt oder das Gesundheitsamt. "
-    "Auch Fachleute für Bildung und Soziales planen mit. "
-    "Auch Fachleute für Bauen und Wohnen planen mit."),
+     "Amt: Das ist ein Teil der Stadt-Verwaltung. "
+     "Zum Beispiel das Jugendamt oder das Gesundheitsamt. "
+     "Auch Fachleute für Bildung und Soziales planen mit. "
+     "Auch Fachleute für Bauen und Wohnen planen mit."),
 ]
 
 STEPS: list[Block] = [
     "Die Planung hat 3 Schritte.",
     [
         ("Schritt 1: Die Stadt sammelt Zahlen. "
-        "Zum Beispiel: Wie alt sind die Menschen? Wie viele Menschen haben Arbeit? "
-        "Die Zahlen stehen im Sozialstruktur-Atlas. "
-        "Das ist ein Bericht über alle Teile der Stadt."),
+         "Zum Beispiel: Wie alt sind die Menschen? Wie viele Menschen haben Arbeit? "
+         "Die Zahlen stehen im Sozialstruktur-Atlas. "
+         "Das ist ein Bericht über alle Teile der Stadt."),
         ("Schritt 2: Die Stadt prüft: Was brauchen die Menschen in einem Stadtteil? "
-        "Was fehlt dort? "
-        "Dafür fragt die Stadt auch die Menschen vor Ort."),
+         "Was fehlt dort? "
+         "Dafür fragt die Stadt auch die Menschen vor Ort."),
         ("Schritt 3: Die Stadt plant Maßnahmen. "
-        "Maßnahme: Das ist ein Plan oder ein Angebot. "
-        "Zum Beispiel ein Treffpunkt für Nachbarn. "
-        "Im Plan steht: Was passiert wo? Wer macht es? Bis wann?"),
+         "Maßnahme: Das ist ein Plan oder ein Angebot. "
+         "Zum Beispiel ein Treffpunkt für Nachbarn. "
+         "Im Plan steht: Was passiert wo? Wer macht es? Bis wann?"),
     ],
     ("Alle Maßnahmen stehen im Integrierten Sozialraum-Plan. "
-    "Das ist ein Plan für die ganze Stadt. "
-    "Die Stadt prüft die Planung immer wieder. "
-    "So wird die Planung immer besser."),
+     "Das ist ein Plan für die ganze Stadt. "
+     "Die Stadt prüft die Planung immer wieder. "
+     "So wird die Planung immer besser."),
 ]
 
 BODIES: list[tuple[str, list[Block]]] = [
     ("Die Einwohnerinnen und Einwohner", [
         ("Alle Menschen in der Stadt dürfen mitreden. "
-        "Ihre Meinung ist wichtig. "
-        "Die Stadt erklärt allen Menschen die Ergebnisse der Planung."),
+         "Ihre Meinung ist wichtig. "
+         "Die Stadt erklärt allen Menschen die Ergebnisse der Planung."),
     ]),
     ("Der Stadtrat", [
         ("Die Menschen in der Stadt wählen den Stadtrat. "
-        "Der Stadtrat entscheidet über wichtige Dinge in der Stadt. "
-        "Der Stadtrat hat den Auftrag für die Leitlinien gegeben."),
+         "Der Stadtrat entscheidet über wichtige Dinge in der Stadt. "
+         "Der Stadtrat hat den Auftrag für die Leitlinien gegeben."),
         ("Im Stadtrat gibt es Gruppen von Politikerinnen und Politikern. "
-        "Diese Gruppen heißen: Fraktionen. "
-        "Jede Fraktion hat eine Person für soziale Themen. "
-        "Diese Personen treffen sich in einer Arbeitsgruppe. "
-        "Dort hören sie früh von der Planung."),
+         "Diese Gruppen heißen: Fraktionen. "
+         "Jede Fraktion hat eine Person für soziale Themen. "
+         "Diese Personen treffen sich in einer Arbeitsgruppe. "
+         "Dort hören sie früh von der Planung."),
     ]),
     ("Die Ortsteilräte", [
         ("Ortsteil: So heißt ein Teil der Stadt. "
-        "Zum Beispiel ein Dorf oder ein großes Wohngebiet. "
-        "In vielen Ortsteilen wählen die Menschen einen Ortsteilrat."),
+         "Zum Beispiel ein Dorf oder ein großes Wohngebiet. "
+         "In vielen Ortsteilen wählen die Menschen einen Ortsteilrat."),
         ("Der Ortsteilrat spricht für die Menschen im Ortsteil. "
-        "Er berät über alle Dinge im Ortsteil. "
-        "Er sagt seine Meinung auch dem Stadtrat. "
-        "An der Spitze steht die Ortsteilbürgermeisterin oder der Ortsteilbürgermeister."),
+         "Er berät über alle Dinge im Ortsteil. "
+         "Er sagt seine Meinung auch dem Stadtrat. "
+         "An der Spitze steht die Ortsteilbürgermeisterin oder der Ortsteilbürgermeister."),
     ]),
     ("Das Begleitgremium", [
         ("Gremium: Das ist eine Gruppe. "
-        "Die Gruppe trifft sich mehrmals im Jahr und bespricht wichtige Dinge."),
+         "Die Gruppe trifft sich mehrmals im Jahr und bespricht wichtige Dinge."),
         ("Im Begleitgremium sitzen Menschen aus vielen Bereichen. "
-        "Zum Beispiel aus den Ämtern der Stadt und vom Jobcenter. "
-        "Auch Vereine und Verbände für soziale Hilfen sind dabei. "
-        "Auch Wohnungs-Firmen und Fachleute aus der Wissenschaft sind dabei."),
+         "Zum Beispiel aus den Ämtern der Stadt und vom Jobcenter. "
+         "Auch Vereine und Verbände für soziale Hilfen sind dabei. "
+         "Auch Wohnungs-Firmen und Fachleute aus der Wissenschaft sind dabei."),
         ("Das Begleitgremium bewertet die Maßnahmen. "
-        "Es sagt: Diese Maßnahme kommt zuerst. "
-        "Es empfiehlt auch gute Orte für neue Angebote. "
-        "Es schreibt den Integrierten Sozialraum-Plan weiter."),
+         "Es sagt: Diese Maßnahme kommt zuerst. "
+         "Es empfiehlt auch gute Orte für neue Angebote. "
+         "Es schreibt den Integrierten Sozialraum-Plan weiter."),
     ]),
     ("Die Sozialraumplanungs-Konferenz", [
         ("Konferenz: Das ist ein großes Treffen. "
-        "Die Stadt lädt dazu viele Menschen ein. "
-        "Zum Beispiel Politikerinnen und Politiker oder Ortsteilräte. "
-        "Auch Vereine und Fachleute aus den Wohngebieten kommen."),
+         "Die Stadt lädt dazu viele Menschen ein. "
+         "Zum Beispiel Politikerinnen und Politiker oder Ortsteilräte. "
+         "Auch Vereine und Fachleute aus den Wohngebieten kommen."),
         ("Die Stadt erzählt dort: So weit ist die Planung. "
-        "Dort stellt die Stadt auch die neuen Zahlen vor. "
-        "Alle können mitreden. "
-        "Die Stadt nutzt die Ideen für die weitere Planung."),
+         "Dort stellt die Stadt auch die neuen Zahlen vor. "
+         "Alle können mitreden. "
+         "Die Stadt nutzt die Ideen für die weitere Planung."),
     ]),
     ("Die Fachleute in den Wohngebieten", [
         ("Quartier: Das ist ein Wohngebiet. "
-        "Dort leben die Menschen ihren Alltag."),
+         "Dort leben die Menschen ihren Alltag."),
         ("In manchen Quartieren gibt es Fachleute für die Nachbarschaft. "
-        "Sie arbeiten zum Beispiel in einem Stadtteil-Zentrum. "
-        "Sie bringen Nachbarn zusammen. "
-        "Sie helfen den Menschen beim Mitreden. "
-        "Sie bringen die Wünsche der Menschen zur Stadt. "
-        "Diese Arbeit heißt: Quartiers- und Sozialraum-Arbeit."),
+         "Sie arbeiten zum Beispiel in einem Stadtteil-Zentrum. "
+         "Sie bringen Nachbarn zusammen. "
+         "Sie helfen den Menschen beim Mitreden. "
+         "Sie bringen die Wünsche der Menschen zur Stadt. "
+         "Diese Arbeit heißt: Quartiers- und Sozialraum-Arbeit."),
         ("In diesen Quartieren gibt es auch Stadtteil-Konferenzen und Runde Tische. "
-        "Dort treffen sich Vereine und Ortsteilräte aus dem Quartier."),
+         "Dort treffen sich Vereine und Ortsteilräte aus dem Quartier."),
         ("In der Stadt-Verwaltung gibt es eine Stelle für die Quartiere. "
-        "Sie heißt: Quartiersplanungs-Koordination. "
-        "Sie verbindet die Fachleute in den Quartieren mit den Ämtern."),
+         "Sie heißt: Quartiersplanungs-Koordination. "
+         "Sie verbindet die Fachleute in den Quartieren mit den Ämtern."),
     ]),
 ]
 
 LEITLINIEN_INTRO: list[Block] = [
     ("Leitlinie: Das ist ein wichtiges Ziel. "
-    "Die Leitlinien sagen: Dahin soll sich die Stadt entwickeln."),
+     "Die Leitlinien sagen: Dahin soll sich die Stadt entwickeln."),
     ("Das Begleitgremium hat die Leitlinien mit vielen Menschen zusammen geschrieben. "
-    "Der Stadtrat hat dafür den Auftrag gegeben. "
-    "Jede Maßnahme gehört zu mindestens einer Leitlinie."),
+     "Der Stadtrat hat dafür den Auftrag gegeben. "
+     "Jede Maßnahme gehört zu mindestens einer Leitlinie."),
 ]
 
 # Plain sentences for the Leitlinien, by their title in the data package.
@@ -158,7 +158,7 @@ LEITLINIEN_EINFACH: dict[str, str] = {
 
 MONITOR: list[Block] = [
     ("Dieser Sozialraum-Monitor zeigt die Zahlen und die Maßnahmen im Internet. "
-    "So können alle Menschen die Planung verfolgen."),
+     "So können alle Menschen die Planung verfolgen."),
 ]
 
 
