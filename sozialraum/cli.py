@@ -36,6 +36,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     if checked:
         print(f"  Methoden (Sozialindex): {', '.join(checked)}")
+    from .presentations import package_decks
+
+    decks, deck_problems = package_decks(package.path)
+    if deck_problems:
+        count = len(deck_problems)
+        print(f"Präsentationen nicht gültig ({count} Problem{'e' if count != 1 else ''}):", file=sys.stderr)
+        for problem in deck_problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    if decks:
+        listed = ", ".join(f"presentations/{d.name}.toml ({len(d.slides)} Folie{'n' if len(d.slides) != 1 else ''})"
+                           for d in decks)
+        print(f"  Präsentationen: {listed}")
     print(f"  geprüft in {time.perf_counter() - started:.2f} s")
     return 0
 

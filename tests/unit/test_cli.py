@@ -63,6 +63,21 @@ def test_validate_broken_package(tmp_path, capsys):
     assert "- facilities.csv, Zeile 2, Spalte „area_id“: Gebiet „zz“ gibt es nicht in areas.csv." in err
 
 
+def test_validate_checks_the_presentation_decks(tmp_path, capsys):
+    path = PackageBuilder.valid().write(tmp_path / "pkg")
+    (path / "presentations").mkdir()
+    (path / "presentations" / "gut.toml").write_text(
+        'title = "Konferenz"\n[[slide]]\ntitle = "Karte"\nview = "/atlas"\n', encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == 0
+    assert "Präsentationen: presentations/gut.toml (1 Folie)" in capsys.readouterr().out
+    (path / "presentations" / "kaputt.toml").write_text(
+        'title = "X"\n[[slide]]\ntitle = "Fremd"\nview = "https://example.org/"\n', encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Präsentationen nicht gültig (1 Problem):" in err
+    assert "- presentations/kaputt.toml – slide[1].view: „https://example.org/“ ist keine Ansicht" in err
+
+
 def test_validate_missing_directory(tmp_path, capsys):
     assert cli.main(["validate", str(tmp_path / "gibt-es-nicht")]) == 1
     assert "Ordner des Datenpakets gibt es nicht" in capsys.readouterr().err
