@@ -229,10 +229,10 @@
         root.focus({preventScroll: true});
       }
       document.title = slide.titel + ' – Präsentation – Sozialraum-Monitor';
+      setFolieInAddress(i + 1);   // from the start: the address always names the slide shown
       if (!first) {
         var notices = byId('praesentation-hinweise');
         if (notices) notices.hidden = true;
-        setFolieInAddress(i + 1);
         setText('praesentation-ansage', label + ': ' + slide.titel);
         if (channel && !options.quiet) channel.postMessage({typ: 'folie', index: i, schluessel: key});
       }
@@ -350,10 +350,10 @@
         root.focus({preventScroll: true});
       }
       document.title = 'Sprecheransicht: ' + slide.titel + ' – Sozialraum-Monitor';
+      setFolieInAddress(i + 1);
       if (!first) {
         var notices = byId('sprecher-hinweise');
         if (notices) notices.hidden = true;
-        setFolieInAddress(i + 1);
         setText('sprecher-ansage', 'Folie ' + (i + 1) + ' von ' + total + ': ' + slide.titel);
         if (channel && !options.quiet) channel.postMessage({typ: 'folie', index: i, schluessel: key});
       }
