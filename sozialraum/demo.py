@@ -33,6 +33,7 @@ META: dict[str, Any] = {
     "demo": True,
     "schematic_map": True,
     "publisher": "Sozialraum-Monitor (generierte Beispieldaten)",
+    "contact": "sozialraumplanung@erfurt.de (Beispieladresse)",
     "suppression_threshold": 3,
     "key_indicators": ["einwohner", "sgb2_quote", "kinderarmut", "anteil_65_plus", "auslaenderanteil",
                        "arbeitslosenquote", "grundsicherung_alter", "segregationsindex_sgb2"],

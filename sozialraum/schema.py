@@ -396,8 +396,9 @@ city     -- name of the city, e.g. "Erfurt"
 edition  -- the data edition ("Stand") as an ISO date, e.g. "2024-12-31"
 licence  -- licence text shown in the footer, e.g. "Datenlizenz Deutschland – Namensnennung – 2.0"
 demo     -- true when the figures are generated example data ("Beispieldaten")
-Optional: publisher, title, suppression_threshold (default 3), schematic_map (bool),
-notes (list of strings shown on the Methodik page).
+Optional: publisher, contact (feedback address shown in the Erklärung zur Barrierefreiheit),
+title, suppression_threshold (default 3), schematic_map (bool), notes (list of strings shown on
+the Methodik page).
 """
 
 DEFAULT_SUPPRESSION_THRESHOLD = 3

@@ -62,6 +62,15 @@ def test_deterministic(out, tmp_path):
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 
+def test_the_bundled_package_is_what_the_generator_writes(out):
+    """data/erfurt must be regenerated when the generator changes (python -m sozialraum demo)."""
+    bundled = Path(__file__).resolve().parents[2] / "data" / "erfurt"
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == sorted(p.relative_to(bundled).as_posix() for p in bundled.rglob("*") if p.is_file())
+    for name in written:
+        assert (out / name).read_bytes() == (bundled / name).read_bytes(), name
+
+
 def test_other_seed_changes_figures_not_areas(out, tmp_path):
     other = tmp_path / "other"
     generate(other, seed=7)
