@@ -20,7 +20,10 @@ def graph_config(filename: str) -> dict:
         # Plotly's geo maps fetch a world topojson; serve it ourselves (no CDN on an intranet).
         "topojsonURL": dash.get_asset_url("topojson/"),
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        # "sendChartToCloud" ("Share chart…", English) would offer to upload the chart to Plotly
+        # Cloud: no city data leaves the server, and no button that cannot work on an intranet.
+        "showSendToCloud": False,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
     }
 
 

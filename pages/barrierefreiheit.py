@@ -35,10 +35,9 @@ LIMITS = [
      "der Status-Dynamik-Matrix und die Auswahl „Warum steht dieses Gebiet hier?“, im Zeitvergleich die "
      "Schaltflächen der Veränderungstabelle.")),
     ("Die Werkzeugleiste der Diagramme verlängert den Weg mit der Tastatur.",
-     ("Jedes Diagramm hat eine Werkzeugleiste (Bild speichern, Vergrößern, Verschieben, Zurücksetzen) mit sechs "
-     "bis sieben Schaltflächen, die mit der Tabulatortaste einzeln angesteuert werden. Eine dieser Schaltflächen "
-     "ist englisch beschriftet („Share chart…“). Die Daten jedes Diagramms stehen auch ohne diese Werkzeuge als "
-     "Tabelle und CSV-Datei bereit.")),
+     ("Jedes Diagramm hat eine Werkzeugleiste (Bild speichern, bei Karten und Achsendiagrammen auch Vergrößern, "
+     "Verschieben, Zurücksetzen) mit bis zu fünf Schaltflächen, die mit der Tabulatortaste einzeln angesteuert "
+     "werden. Die Daten jedes Diagramms stehen auch ohne diese Werkzeuge als Tabelle und CSV-Datei bereit.")),
     ("PDF-Dokumente gibt es noch nicht.",
      ("Der Monitor bietet derzeit keine PDF-Dokumente an; Seiten lassen sich über die Druckfunktion des Browsers "
      "drucken. Kommen PDF-Dokumente hinzu, werden sie vor der Veröffentlichung auf Barrierefreiheit geprüft.")),
