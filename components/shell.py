@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, clientside_callback, dcc, html
 
 from components.auth import CSRF_FIELD, LOGIN_PATH, csrf_token, current_user, role_label
 from sozialraum import formatting as fmt
 from sozialraum.package import DataPackage
 
 MAIN_ID = "inhalt"
+LOGIN_LINK_ID = "kopf-anmelden"
+
+# The shell is built once per page load at /_dash-layout, which does not know the page; the
+# header's "Anmelden" link learns the current page here, so login returns to it ("weiter").
+clientside_callback(
+    """function(path, search) {
+        if (!path || path.indexOf('/anmelden') === 0) { return '/anmelden'; }
+        return '/anmelden?weiter=' + encodeURIComponent(path + (search || '')).replace(/%2F/g, '/');
+    }""",
+    Output(LOGIN_LINK_ID, "href"),
+    Input("_pages_location", "pathname"), Input("_pages_location", "search"),
+)
 
 
 def nav_pages() -> list[dict]:
@@ -40,8 +52,8 @@ def login_state() -> html.Div:
     (a POST form with the CSRF token). The shell is built per page load, so this is current."""
     user = current_user()
     if user is None:
-        return html.Div(html.A("Anmelden", href=LOGIN_PATH, className="btn btn-sm btn-outline-light"),
-                        className="app-login")
+        return html.Div(html.A("Anmelden", href=LOGIN_PATH, id=LOGIN_LINK_ID,
+                               className="btn btn-sm btn-outline-light"), className="app-login")
     return html.Div(className="app-login d-flex flex-wrap align-items-center gap-2", children=[
         html.Span([html.Span("Angemeldet als ", className="visually-hidden"), user.username,
                    f" ({role_label(user.role)})"], className="small"),

@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe import assert_no_axe_violations
-from browser_helpers import DESKTOP, PHONE, data_dir, goto_and_wait, wait_for_dash
+from browser_helpers import DESKTOP, PHONE, add_user, data_dir, goto_and_wait, wait_for_dash
+from conftest import TEST_PASSWORD
 
 from sozialraum.package import slugify
 
@@ -525,3 +526,29 @@ def test_script_in_a_title_is_shown_as_text(page, log_in):
         probe = page.evaluate(_XSS_PROBE)
         assert probe == {"xss": None, "imgs": 0}, f"{url}: the title became HTML: {probe}"
     assert not requested, f"the payload's image was requested: {requested}"
+
+
+# --------------------------------------------------------------------------- header login returns
+
+def test_header_login_link_returns_to_the_page_and_its_filter(page, app_server, app_users):
+    """The shell is built without knowing the page; the header's "Anmelden" follows the page, so
+    someone who wants to edit logs in and lands where they were, filter included."""
+    if "viewer1" not in app_users:
+        add_user(app_server, "viewer1", "viewer", TEST_PASSWORD)
+        app_users.add("viewer1")
+    goto_and_wait(page, "/massnahmen?leitlinie=4")
+    link = page.locator("#kopf-anmelden")
+    assert link.get_attribute("href") == "/anmelden?weiter=/massnahmen%3Fleitlinie%3D4"
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        link.click()
+    assert urlsplit(page.url).path == "/anmelden"
+    assert parse_qs(urlsplit(page.url).query) == {"weiter": ["/massnahmen?leitlinie=4"]}
+    wait_for_dash(page)
+    page.get_by_label("Benutzername").fill("viewer1")
+    page.get_by_label("Passwort").fill(TEST_PASSWORD)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("button", name="Anmelden").click()
+    assert urlsplit(page.url).path == "/massnahmen" and parse_qs(urlsplit(page.url).query) == {"leitlinie": ["4"]}
+    wait_for_dash(page)
+    assert page.locator(".leitlinie-karte[aria-pressed='true']").count() == 1
+    assert page.locator("#kopf-anmelden").count() == 0   # logged in: the header shows "Abmelden"
