@@ -104,6 +104,32 @@
     } catch (err) { /* not readable */ }
   }
 
+  /* Has the Dash app in this iframe loaded and answered its callbacks? */
+  function frameSettled(frame) {
+    try {
+      var doc = frame.contentDocument;
+      var win = frame.contentWindow;
+      if (!doc || doc.readyState !== 'complete' || win.location.href === 'about:blank') return false;
+      if (!win.store || !win.store.getState) return false;
+      var state = win.store.getState();
+      if (state.isLoading) return false;
+      var callbacks = state.callbacks || {};
+      return !['requested', 'prioritized', 'blocked', 'executing', 'watched'].some(function (k) {
+        return callbacks[k] && callbacks[k].length;
+      });
+    } catch (err) {
+      return true;   // not readable: do not wait for it
+    }
+  }
+
+  /* Run `fn` once the next frame has been painted (a timer too: a background tab paints no frames). */
+  function afterPaint(fn) {
+    var done = false;
+    function once() { if (!done) { done = true; fn(); } }
+    requestAnimationFrame(function () { setTimeout(once, 0); });
+    setTimeout(once, 250);
+  }
+
   // ---- the slide show --------------------------------------------------------------------------------
 
   function SlideShow(root) {
@@ -114,6 +140,7 @@
     var frames = {};
     var index = -1;
     var channel = null;
+    var destroyed = false;
 
     function onKey(event) {
       var action = keyAction(event);
@@ -171,6 +198,40 @@
       return frame;
     }
 
+    function mark(f, current) {
+      f.classList.toggle('ist-aktuell', current);
+      f.inert = !current;
+      if (current) {
+        f.removeAttribute('aria-hidden');
+        f.removeAttribute('tabindex');
+      } else {
+        f.setAttribute('aria-hidden', 'true');
+        f.setAttribute('tabindex', '-1');
+      }
+    }
+
+    /* Keep the previous, current and next slide mounted. One view loads at a time, so the one the
+       audience waits for gets the machine: the current slide, then the next, then the previous. */
+    function prepareAround(i, tries) {
+      if (i !== index || destroyed) return;
+      tries = tries || 0;
+      Object.keys(frames).forEach(function (k) {
+        if (Math.abs(Number(k) - i) > 1) {
+          frames[k].remove();
+          delete frames[k];
+        }
+      });
+      var wanted = [i, i + 1, i - 1].filter(function (n) { return n >= 0 && n < total; });
+      for (var w = 0; w < wanted.length; w++) {
+        var n = wanted[w];
+        if (!frames[n]) mark(frameFor(n), false);
+        if (!frameSettled(frames[n]) && tries < 100) {   // give up waiting after about 15 s
+          setTimeout(function () { prepareAround(i, tries + 1); }, 150);
+          return;
+        }
+      }
+    }
+
     function show(i, options) {
       options = options || {};
       if (!total) return;
@@ -183,27 +244,11 @@
       // A hidden iframe cannot keep the keyboard focus: hand it to the slide show first.
       var active = document.activeElement;
       if (active && active.tagName === 'IFRAME' && active !== frame) root.focus({preventScroll: true});
-      // Keep the previous, current and next slide mounted; prepare the next one before the previous.
-      [i + 1, i - 1].forEach(function (n) { if (n >= 0 && n < total) frameFor(n); });
-      Object.keys(frames).forEach(function (k) {
-        var n = Number(k);
-        var f = frames[k];
-        if (Math.abs(n - i) > 1) {
-          f.remove();
-          delete frames[k];
-          return;
-        }
-        var current = n === i;
-        f.classList.toggle('ist-aktuell', current);
-        f.inert = !current;
-        if (current) {
-          f.removeAttribute('aria-hidden');
-          f.removeAttribute('tabindex');
-        } else {
-          f.setAttribute('aria-hidden', 'true');
-          f.setAttribute('tabindex', '-1');
-        }
-      });
+      // Show the slide now; prepare its neighbours (and drop frames further away) once it is painted.
+      // Same-origin iframes share this page's main thread: starting the next view's Dash app in the
+      // same task would delay the frame that shows the current one.
+      Object.keys(frames).forEach(function (k) { mark(frames[k], Number(k) === i); });
+      afterPaint(function () { prepareAround(i); });
 
       var label = 'Folie ' + (i + 1) + ' von ' + total;
       setText('praesentation-titel', slide.titel);
@@ -271,6 +316,7 @@
       show: show,
       index: function () { return index; },
       destroy: function () {
+        destroyed = true;
         document.removeEventListener('keydown', onKey);
         document.removeEventListener('fullscreenchange', onFullscreenChange);
         root.removeEventListener('click', onClick);
@@ -325,23 +371,10 @@
       setText('sprecher-zaehler', 'Folie ' + (i + 1) + ' von ' + total);
       setText('sprecher-notizen', slide.notizen || 'Keine Notizen zu dieser Folie.');
       setText('sprecher-naechste-titel', following ? following.titel : 'Ende der Präsentation');
-      if (preview) {
-        var frame = preview.querySelector('iframe');
-        if (following) {
-          if (!frame) {
-            frame = document.createElement('iframe');
-            frame.className = 'sprecher-vorschau-rahmen';
-            frame.setAttribute('tabindex', '-1');
-            preview.appendChild(frame);
-          }
-          frame.inert = true;
-          frame.title = 'Vorschau der nächsten Folie: ' + following.titel;
-          if (frame.getAttribute('src') !== following.rahmen) frame.setAttribute('src', following.rahmen);
-          fitPreview();
-        } else if (frame) {
-          frame.remove();
-        }
-      }
+      // The preview reloads a whole view; it waits until the slide show (same main thread when both
+      // windows share a process) has painted the new slide.
+      if (first) updatePreview(i);
+      else setTimeout(function () { updatePreview(i); }, 300);
       var back = byId('sprecher-zurueck');
       var forward = byId('sprecher-weiter');
       if (back) back.disabled = i === 0;
@@ -356,6 +389,26 @@
         if (notices) notices.hidden = true;
         setText('sprecher-ansage', 'Folie ' + (i + 1) + ' von ' + total + ': ' + slide.titel);
         if (channel && !options.quiet) channel.postMessage({typ: 'folie', index: i, schluessel: key});
+      }
+    }
+
+    function updatePreview(i) {
+      var following = slides[i + 1];
+      if (!preview || i !== index) return;
+      var frame = preview.querySelector('iframe');
+      if (following) {
+        if (!frame) {
+          frame = document.createElement('iframe');
+          frame.className = 'sprecher-vorschau-rahmen';
+          frame.setAttribute('tabindex', '-1');
+          preview.appendChild(frame);
+        }
+        frame.inert = true;
+        frame.title = 'Vorschau der nächsten Folie: ' + following.titel;
+        if (frame.getAttribute('src') !== following.rahmen) frame.setAttribute('src', following.rahmen);
+        fitPreview();
+      } else if (frame) {
+        frame.remove();
       }
     }
 

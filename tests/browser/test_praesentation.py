@@ -102,6 +102,19 @@ async () => {
 """
 
 
+# All of the current slide's neighbours are mounted (they are prepared one after the other).
+_ALL_MOUNTED_JS = """
+() => {
+  const show = window.praesentation, root = document.getElementById('praesentation-show');
+  if (!show || !root || root.dataset.bereit !== 'ja') return false;
+  const i = show.index(), total = JSON.parse(root.dataset.folien).length;
+  const want = [i - 1, i, i + 1].filter(n => n >= 0 && n < total);
+  const have = [...document.querySelectorAll('#praesentation-buehne iframe')].map(f => Number(f.dataset.folie))
+    .sort((a, b) => a - b);
+  return JSON.stringify(want) === JSON.stringify(have);
+}
+"""
+
 def state(page) -> dict:
     return page.evaluate(_STATE_JS)
 
@@ -118,7 +131,7 @@ def shown_qr(page) -> tuple[str, int]:
 def settle(page) -> None:
     """Wait until the slide show and every mounted iframe's Dash app have finished loading."""
     wait_for_dash(page, SLOW_MS)
-    page.wait_for_function("() => document.getElementById('praesentation-show').dataset.bereit === 'ja'")
+    page.wait_for_function(_ALL_MOUNTED_JS)
     for handle in page.query_selector_all("#praesentation-buehne iframe"):
         frame = handle.content_frame()
         assert frame is not None
@@ -136,6 +149,11 @@ def expect_slide(page, deck: pr.Deck, number: int, base_url: str) -> None:
                       try { return f.contentWindow.location.pathname === path
                                    && f.contentDocument.readyState === 'complete'; } catch (e) { return false; } }""",
         arg=slide.path)
+    # the neighbours are prepared (and farther slides dropped) right after the slide is painted
+    page.wait_for_function(
+        """(want) => JSON.stringify([...document.querySelectorAll('#praesentation-buehne iframe')]
+                       .map(f => Number(f.dataset.folie)).sort((a, b) => a - b)) === JSON.stringify(want)""",
+        arg=[n for n in (number - 2, number - 1, number) if 0 <= n < total])
     now = state(page)
     where = f"slide {number} ({slide.title})"
     assert now["h1"] == [slide.title], where
@@ -153,7 +171,7 @@ def expect_slide(page, deck: pr.Deck, number: int, base_url: str) -> None:
     assert now["rootCoversWindow"], where
     expected_url = base_url.rstrip("/") + slide.view
     assert now["qrAlt"] == f"QR-Code: diese Ansicht auf dem Telefon öffnen – {expected_url}", where
-    text, width = shown_qr(page)
+    text, _width = shown_qr(page)
     assert text == expected_url, where
     assert "praesentation" not in text
 
