@@ -116,13 +116,20 @@ def open_deck(package: DataPackage, deck: str | None, link: str | None, folie: s
     return Opened(found, key, query, start, notices)
 
 
+def reflow(notes: str) -> str:
+    """Speaker notes as paragraphs: the line breaks of a TOML multi-line string are only wrapping,
+    a blank line starts a new paragraph."""
+    paragraphs = [" ".join(block.split()) for block in notes.replace("\r\n", "\n").split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def slide_data(deck: pr.Deck, base: str) -> list[dict[str, str]]:
     """What the browser needs to show each slide without another request."""
     out = []
     for slide in deck.slides:
         url = public_url(slide.view, base)
         out.append({"titel": slide.title, "rahmen": frame_src(slide.view), "adresse": url,
-                    "qr": pr.qr_data_uri(url), "qr_alt": qr_alt(url), "notizen": slide.notes})
+                    "qr": pr.qr_data_uri(url), "qr_alt": qr_alt(url), "notizen": reflow(slide.notes)})
     return out
 
 

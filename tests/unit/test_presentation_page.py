@@ -172,7 +172,8 @@ def test_every_slide_is_in_the_layout_with_its_view_qr_code_and_notes(flask_app,
     tree = render(flask_app, pages[0], deck="konferenz")
     slides = slides_of(tree)
     assert [s["titel"] for s in slides] == [s.title for s in deck.slides]
-    assert [s["notizen"] for s in slides] == [s.notes for s in deck.slides]
+    assert [s["notizen"].split() for s in slides] == [s.notes.split() for s in deck.slides]
+    assert all("\n" not in s["notizen"] for s in slides)   # TOML line wrapping is not a line break
     for data, slide in zip(slides, deck.slides, strict=True):
         frame = urlsplit(data["rahmen"])
         assert frame.path == slide.path and not frame.netloc
@@ -262,7 +263,7 @@ def test_the_speaker_view_shows_notes_and_the_next_slide(flask_app, pages, deck)
     tree = render(flask_app, pages[1], "/praesentation/sprecher", deck="konferenz", folie="2")
     current, following = deck.slides[1], deck.slides[2]
     assert [text(h) for h in of_type(tree, "H1")] == [current.title]
-    assert text(by_id(tree, "sprecher-notizen")) == current.notes
+    assert text(by_id(tree, "sprecher-notizen")) == " ".join(current.notes.split())
     assert text(by_id(tree, "sprecher-naechste-titel")) == following.title
     frames = of_type(tree, "Iframe")
     assert len(frames) == 1 and frames[0]["props"]["src"] == f"{following.view}&praesentation=1"
@@ -271,7 +272,7 @@ def test_the_speaker_view_shows_notes_and_the_next_slide(flask_app, pages, deck)
     assert [text(b) for b in of_type(tree, "Button")] == ["Zeit neu starten", "Zurück", "Weiter"]
     root = by_id(tree, "sprecher-show")["props"]
     assert root["data-schluessel"] == "deck:konferenz" and root["data-start"] == "1"
-    assert [s["notizen"] for s in json.loads(root["data-folien"])] == [s.notes for s in deck.slides]
+    assert [s["notizen"].split() for s in json.loads(root["data-folien"])] == [s.notes.split() for s in deck.slides]
 
 
 def test_the_speaker_view_on_the_last_slide_says_the_end_is_next(flask_app, pages, deck):
@@ -290,3 +291,14 @@ def test_the_speaker_view_without_a_deck_explains(flask_app, pages, query, expec
     assert [text(h) for h in of_type(tree, "H1")] == ["Sprecheransicht"]
     assert len(notices(tree)) == 1 and notices(tree)[0].startswith(expected)
     assert not of_type(tree, "Iframe")
+
+
+def test_speaker_notes_keep_paragraphs_but_not_the_files_line_wrapping(flask_app, pages, tmp_path, monkeypatch):
+    folder = tmp_path / "presentations"
+    folder.mkdir()
+    (folder / "n.toml").write_text('title = "N"\n[[slide]]\ntitle = "F"\nview = "/"\nnotes = """\nErste Zeile\n'
+                                   'geht weiter.\n\nZweiter Absatz.\n"""\n', encoding="utf-8")
+    real = pr.package_decks
+    monkeypatch.setattr(pr, "package_decks", lambda _dir, **kw: real(tmp_path, **kw))
+    tree = render(flask_app, pages[1], "/praesentation/sprecher", deck="n")
+    assert text(by_id(tree, "sprecher-notizen")) == "Erste Zeile geht weiter.\n\nZweiter Absatz."
