@@ -38,7 +38,7 @@ FRAME_FLAG = "praesentation"     # query parameter that switches a view into its
 MAX_ECHO = 40                    # how much of a bad URL value a notice repeats
 
 dash.register_page(__name__, path=PATH, name="Präsentation", title="Präsentation – Sozialraum-Monitor",
-                   order=90, nav=False)
+                   order=50, nav=True)
 
 
 # ---- pure helpers (also used by the speaker view) --------------------------------------------------
