@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 import pytest
 import zxingcpp
+from playwright.sync_api import expect
 from axe import assert_no_axe_violations, axe_source
 from browser_helpers import _DASH_READY_JS, data_dir, goto_and_wait, wait_for_dash
 
@@ -302,10 +303,11 @@ def test_escape_leaves_full_screen_then_the_presentation(page, deck):
     open_deck(page, "/praesentation?deck=konferenz&folie=3")
     page.get_by_role("button", name="Vollbild").click()
     page.wait_for_function("() => document.fullscreenElement === document.getElementById('praesentation-show')")
-    assert page.get_by_role("button", name="Vollbild").get_attribute("aria-pressed") == "true"
+    expect(page.get_by_role("button", name="Vollbild")).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Escape")
     page.wait_for_function("() => document.fullscreenElement === null")
-    assert page.get_by_role("button", name="Vollbild").get_attribute("aria-pressed") == "false"
+    # the button follows the browser's fullscreenchange event, which comes a moment later
+    expect(page.get_by_role("button", name="Vollbild")).to_have_attribute("aria-pressed", "false")
     assert urlsplit(page.url).path == "/praesentation" and "deck=konferenz" in page.url
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.keyboard.press("Escape")
