@@ -103,7 +103,7 @@ def _missing(v: Any) -> bool:
         return False
 
 
-def _as_tuple(v: Any) -> tuple[str, ...]:
+def list_value(v: Any) -> tuple[str, ...]:
     """A list cell as tuple of str: tuples/lists as they are, "1;4" split, None/NaN empty."""
     if isinstance(v, (tuple, list, np.ndarray)):
         return tuple(str(x).strip() for x in v if not _missing(x) and str(x).strip())
@@ -112,9 +112,10 @@ def _as_tuple(v: Any) -> tuple[str, ...]:
     return tuple(p.strip() for p in str(v).split(LIST_SEPARATOR) if p.strip())
 
 
-def _leitlinien(v: Any) -> tuple[int, ...]:
+def leitlinien_value(v: Any) -> tuple[int, ...]:
+    """The Leitlinien numbers of a list cell ("4;2" or a list), in order, without repeats."""
     out = []
-    for part in _as_tuple(v):
+    for part in list_value(v):
         try:
             out.append(int(float(part)))
         except ValueError:
@@ -301,12 +302,12 @@ def apply_filter(frame: pd.DataFrame, f: MeasureFilter, package: DataPackage) ->
     frame = _ensure(frame)
     mask = np.ones(len(frame), dtype=bool)
     if f.leitlinie is not None:
-        mask &= np.array([f.leitlinie in _leitlinien(v) for v in frame["leitlinien"]], dtype=bool)
+        mask &= np.array([f.leitlinie in leitlinien_value(v) for v in frame["leitlinien"]], dtype=bool)
     if f.status is not None:
         mask &= (frame["status"].astype(object) == f.status).to_numpy(dtype=bool)
     if f.area_id is not None:
         inside = _descendants(package, f.area_id)
-        mask &= np.array([any(a in inside for a in _as_tuple(v)) for v in frame["area_ids"]], dtype=bool)
+        mask &= np.array([any(a in inside for a in list_value(v)) for v in frame["area_ids"]], dtype=bool)
     if f.search:
         mask &= search_mask(frame, f.search)
     return frame[mask]
@@ -321,7 +322,7 @@ def _status_counts(statuses: pd.Series) -> dict[str, int]:
 
 def _exploded(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per (measure, Leitlinie it serves); column `leitlinie` (int)."""
-    out = frame.assign(leitlinie=[list(_leitlinien(v)) for v in frame["leitlinien"]])
+    out = frame.assign(leitlinie=[list(leitlinien_value(v)) for v in frame["leitlinien"]])
     out = out.explode("leitlinie")
     return out[out["leitlinie"].notna()].astype({"leitlinie": int})
 
@@ -423,7 +424,7 @@ def _touch_counts(frame: pd.DataFrame, package: DataPackage, area_ids: Iterable[
             owner.setdefault(m, []).append(area)
     counts = dict.fromkeys(inside, 0)
     for value in frame["area_ids"]:
-        touched = {area for a in _as_tuple(value) for area in owner.get(a, ())}
+        touched = {area for a in list_value(value) for area in owner.get(a, ())}
         for area in touched:
             counts[area] += 1
     return counts
@@ -437,7 +438,7 @@ def area_counts(frame: pd.DataFrame, package: DataPackage, level: str | None = N
     areas = package.area_frames[level][["area_id", "name", "slug"]].copy()
     counts = _touch_counts(frame, package, areas["area_id"])
     areas["measures"] = [counts[a] for a in areas["area_id"]]
-    citywide = frame[[len(_as_tuple(v)) == 0 for v in frame["area_ids"]]]
+    citywide = frame[[len(list_value(v)) == 0 for v in frame["area_ids"]]]
     return AreaCounts(areas.reset_index(drop=True), citywide)
 
 
@@ -603,10 +604,10 @@ def display_frame(frame: pd.DataFrame, package: DataPackage) -> pd.DataFrame:
     out = pd.DataFrame({
         "measure_id": _text(frame["measure_id"]),
         "title": _text(frame["title"]),
-        "leitlinien": [", ".join(str(n) for n in _leitlinien(v)) or None for v in frame["leitlinien"]],
+        "leitlinien": [", ".join(str(n) for n in leitlinien_value(v)) or None for v in frame["leitlinien"]],
         "primary_leitlinie": pd.to_numeric(frame["primary_leitlinie"], errors="coerce").astype("float64"),
         "status": _text(status.map(MEASURE_STATUS_LABELS).fillna(status)),
-        "areas": [", ".join(names.get(a, a) for a in _as_tuple(v)) or CITYWIDE for v in frame["area_ids"]],
+        "areas": [", ".join(names.get(a, a) for a in list_value(v)) or CITYWIDE for v in frame["area_ids"]],
         "responsible": _text(frame["responsible"]),
         "traeger": _text(frame["traeger"]),
         "start": _iso(frame["start"]),

@@ -34,6 +34,7 @@ import pandas as pd
 from . import formatting as fmt
 from . import queries
 from . import sozialindex as si
+from .measure_analysis import leitlinien_value, list_value
 from .package import DataPackage
 from .schema import (
     AREA_KIND_LABELS,
@@ -624,24 +625,6 @@ def profile(package: DataPackage, slug: str) -> Profile:
 
 # ---- measures ------------------------------------------------------------------------------
 
-def _list(v: Any) -> tuple[str, ...]:
-    if isinstance(v, (tuple, list, np.ndarray)):
-        return tuple(str(x) for x in v if x is not None and str(x).strip())
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ()
-    return tuple(p.strip() for p in str(v).split(";") if p.strip())
-
-
-def _leitlinien(v: Any) -> tuple[int, ...]:
-    out = []
-    for part in _list(v):
-        try:
-            out.append(int(float(part)))
-        except ValueError:
-            continue
-    return tuple(dict.fromkeys(out))
-
-
 def _subtree(package: DataPackage, area_id: str) -> set[str]:
     """The area and every area below it."""
     children: dict[str, list[str]] = _memo(package, "children", lambda: _children(package))
@@ -678,7 +661,7 @@ def measures(package: DataPackage, place: Place, frame: pd.DataFrame) -> AreaMea
     """The measures of the area from a measures frame (`MeasureStore.frame()` or
     `package.measures`). A measure of several areas counts for each; city-wide ones apart.
     For the city profile every measure with an area is "local"."""
-    areas = [_list(v) for v in frame["area_ids"]]
+    areas = [list_value(v) for v in frame["area_ids"]]
     citywide_mask = np.array([len(a) == 0 for a in areas], dtype=bool)
     inside = _subtree(package, place.area_id)
     local_mask = np.array([bool(inside.intersection(a)) for a in areas], dtype=bool) & ~citywide_mask
@@ -686,7 +669,7 @@ def measures(package: DataPackage, place: Place, frame: pd.DataFrame) -> AreaMea
     def shape(part: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame({c: part[c] if c in part.columns else None for c in MEASURE_COLUMNS
                             if c not in ("status_label",)}, index=part.index)
-        out["leitlinien"] = [_leitlinien(v) for v in part["leitlinien"]]
+        out["leitlinien"] = [leitlinien_value(v) for v in part["leitlinien"]]
         out.insert(5, "status_label", part["status"].map(MEASURE_STATUS_LABELS).fillna(part["status"]))
         return out.sort_values(["primary_leitlinie", "measure_id"], na_position="last").reset_index(drop=True)
     local, citywide = shape(frame[local_mask]), shape(frame[citywide_mask])
