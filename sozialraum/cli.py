@@ -29,28 +29,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     checked, method_problems = validate_methods(package)
     if method_problems:
-        count = len(method_problems)
-        print(f"Methodendateien nicht gültig ({count} Problem{'e' if count != 1 else ''}):", file=sys.stderr)
-        for problem in method_problems:
-            print(f"- {problem}", file=sys.stderr)
-        return 1
+        return _print_problems("Methodendateien", method_problems)
     if checked:
         print(f"  Methoden (Sozialindex): {', '.join(checked)}")
     from .presentations import package_decks
 
     decks, deck_problems = package_decks(package.path)
     if deck_problems:
-        count = len(deck_problems)
-        print(f"Präsentationen nicht gültig ({count} Problem{'e' if count != 1 else ''}):", file=sys.stderr)
-        for problem in deck_problems:
-            print(f"- {problem}", file=sys.stderr)
-        return 1
+        return _print_problems("Präsentationen", deck_problems)
     if decks:
         listed = ", ".join(f"presentations/{d.name}.toml ({len(d.slides)} Folie{'n' if len(d.slides) != 1 else ''})"
                            for d in decks)
         print(f"  Präsentationen: {listed}")
     print(f"  geprüft in {time.perf_counter() - started:.2f} s")
     return 0
+
+
+def _print_problems(what: str, problems: list) -> int:
+    """The German problem list of a package's extra files (methods, decks); exit status 1."""
+    count = len(problems)
+    print(f"{what} nicht gültig ({count} Problem{'e' if count != 1 else ''}):", file=sys.stderr)
+    for problem in problems:
+        print(f"- {problem}", file=sys.stderr)
+    return 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
