@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from axe import assert_no_axe_violations
-from browser_helpers import PHONE, goto_and_wait
+from browser_helpers import PHONE, goto_and_wait, wait_for_dash
 
 from components.easy_language import TEXTS
 
@@ -83,7 +83,9 @@ def test_footer_leads_to_both_pages(page):
                                  "Erklärung zur Barrierefreiheit")):
         footer_nav.get_by_role("link", name=name).click()
         page.wait_for_url(f"**{path}")
+        wait_for_dash(page)   # leaving a page with callbacks in flight aborts them (a reported problem)
         assert page.locator("h1").inner_text().strip() == heading
         page.go_back()
         page.wait_for_url("**/atlas")
+        wait_for_dash(page)
     assert page.locator("header nav").get_by_role("link", name="Leichte Sprache").count() == 0
