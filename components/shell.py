@@ -7,6 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, clientside_callback, dcc, html
 
+from components.deck_builder import add_to_deck_control
 from components.auth import CSRF_FIELD, LOGIN_PATH, csrf_token, current_user, role_label
 from sozialraum import formatting as fmt
 from sozialraum.package import DataPackage
@@ -101,7 +102,7 @@ def shell(package: DataPackage, content) -> html.Div:
         html.A("Zum Inhalt springen", href=f"#{MAIN_ID}", className="skip-link"),
         header(package),
         demo_banner(package),
-        html.Main(html.Div(content, className="container-xl"), id=MAIN_ID, tabIndex=-1),
+        html.Main(html.Div([add_to_deck_control(), content], className="container-xl"), id=MAIN_ID, tabIndex=-1),
         footer(package),
     ])
 
