@@ -13,7 +13,7 @@ import dash
 import flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from components import downloads, downloads_index, downloads_measures
+from components import downloads, downloads_index, downloads_measures, downloads_profile, profile_pdf
 from components.auth import init_auth
 from components.cache import cache, cache_config, remove_stale_folders
 from components.data import get_package
@@ -97,6 +97,8 @@ def _keep_fingerprinted_assets(response):
 downloads.register(server)
 downloads_index.register(server)  # /download/sozialindex.csv, /download/methode.toml
 downloads_measures.register(server)  # /download/massnahmen/<part>.csv
+downloads_profile.register(server)  # /download/steckbrief/<slug>.csv
+profile_pdf.register(server)  # /download/steckbrief/<slug>.pdf
 
 
 def serve_layout():
