@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import tomllib
 import zlib
 from dataclasses import dataclass, field
@@ -41,8 +42,34 @@ MAX_TOKEN = 8000          # characters of a shared deck link's token; a URL stay
 MAX_TOKEN_JSON = 64_000   # bytes after unpacking: a bound against zip bombs in hand-made links
 
 # The app's pages a slide may show (the presentation page passes its own list; these are the
-# views that exist and read their state from the URL).
-DEFAULT_VIEW_PATHS = ("/", "/atlas", "/zeitvergleich", "/sozialindex", "/massnahmen")
+# views that exist and read their state from the URL). A part in angle brackets stands for one
+# path segment (an Ortsteil's slug, a measure's id): letters, digits, ".", "_", "-".
+DEFAULT_VIEW_PATHS = ("/", "/atlas", "/zeitvergleich", "/sozialindex", "/massnahmen",
+                      "/massnahmen/<measure_id>", "/ortsteil/<slug>")
+# Pages that a path template would match but that are forms, not views.
+NOT_VIEWS = ("/massnahmen/neu", "/massnahmen/import")
+_SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}"
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"<[a-z_]+>", template.rstrip("/"))
+    return re.compile("".join(re.escape(p) + (_SEGMENT if i < len(parts) - 1 else "")
+                              for i, p in enumerate(parts)) + r"\Z")
+
+
+def is_view_path(path: str, allowed_paths: tuple[str, ...] = DEFAULT_VIEW_PATHS) -> bool:
+    """Is `path` (without query) one of `allowed_paths`, or fills one of its templates
+    (`/ortsteil/<slug>` -> `/ortsteil/melchendorf`)?"""
+    path = path.rstrip("/") or "/"
+    if path in NOT_VIEWS:
+        return False
+    for allowed in allowed_paths:
+        if "<" in allowed:
+            if _template_pattern(allowed).match(path):
+                return True
+        elif path == (allowed.rstrip("/") or "/"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -124,7 +151,7 @@ class _Reader:
         # Only the app's own pages: no other host, no scheme (javascript:, data:), no "//host".
         if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
             self.add(where, f"„{value[:60]}“ ist keine Ansicht dieser Anwendung (erwartet: ein Pfad wie /atlas?…).")
-        elif parts.path.rstrip("/") not in {p.rstrip("/") for p in self.allowed_paths}:
+        elif not is_view_path(parts.path, self.allowed_paths):
             known = ", ".join(self.allowed_paths)
             self.add(where, f"Die Seite „{parts.path[:60]}“ gibt es für Folien nicht (möglich: {known}).")
         elif parts.fragment:

@@ -193,3 +193,30 @@ def test_the_qr_code_decodes_to_the_slide_address(url):
 def test_the_qr_code_is_an_svg_drawn_here():
     uri = pr.qr_data_uri("https://sozialraum.erfurt.de/atlas")
     assert uri.startswith("data:image/svg+xml") and "http" not in uri.split(",", 1)[0]
+
+
+# ---- the views a slide may show ---------------------------------------------------------------
+
+@pytest.mark.parametrize("view", [
+    "/", "/atlas?indikator=kinderarmut", "/ortsteil/melchendorf", "/ortsteil/altstadt?jahr=2024",
+    "/massnahmen/M-2019-001", "/sozialindex", "/zeitvergleich/",
+])
+def test_profile_and_measure_pages_are_views_a_slide_may_show(view):
+    deck = pr.parse_deck({"title": "T", "slide": [{"title": "F", "view": view}]}, "Link")
+    assert deck.slides[0].view == view
+
+
+@pytest.mark.parametrize("view", [
+    "/ortsteil", "/ortsteil/", "/ortsteil/a/b", "/ortsteil/..", "/ortsteil/<script>", "/ortsteilx/melchendorf",
+    "/massnahmen/neu", "/massnahmen/import", "/ortsteil/" + "a" * 65, "/praesentation", "/anmelden",
+])
+def test_other_paths_under_the_templates_are_refused(view):
+    with pytest.raises(pr.DeckError) as exc:
+        pr.parse_deck({"title": "T", "slide": [{"title": "F", "view": view}]}, "Link")
+    assert "gibt es für Folien nicht" in _messages(exc)
+
+
+def test_a_page_can_narrow_the_allowed_paths():
+    assert pr.is_view_path("/ortsteil/melchendorf")
+    assert not pr.is_view_path("/ortsteil/melchendorf", ("/", "/atlas"))
+    assert pr.is_view_path("/atlas", ("/", "/atlas"))
