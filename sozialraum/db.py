@@ -91,6 +91,21 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Presentation decks assembled in the app (sozialraum/deck_store.py); archived, never deleted.
+presentations = Table(
+    "presentations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(120), nullable=False),
+    Column("description", Text),
+    Column("slides", Text, nullable=False),            # JSON [{title, view, notes}]
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64), nullable=False),
+)
+
 meta = Table(
     "meta", metadata,
     Column("key", String(40), primary_key=True),
