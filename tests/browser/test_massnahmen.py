@@ -552,3 +552,35 @@ def test_header_login_link_returns_to_the_page_and_its_filter(page, app_server, 
     wait_for_dash(page)
     assert page.locator(".leitlinie-karte[aria-pressed='true']").count() == 1
     assert page.locator("#kopf-anmelden").count() == 0   # logged in: the header shows "Abmelden"
+
+
+RESIZE_PROBE = """() => {
+    window.__resizes = {calls: 0, relayouts: 0};
+    const plots = window.Plotly.Plots, resize = plots.resize;
+    plots.resize = function (gd) {
+        window.__resizes.calls++;
+        const result = resize.apply(this, arguments);
+        if (gd._resolveResize) { window.__resizes.relayouts++; }  // plotly's own resize is under way
+        return result;
+    };
+}"""
+
+
+def test_charts_skip_resizes_that_change_nothing_but_follow_the_window(page):
+    """assets/01-plotly-resize.js answers dcc.Graph's resize calls at once when the size would
+    not change (they kept the page busy after drawing); a real window change still resizes."""
+    page.add_init_script(f"document.addEventListener('DOMContentLoaded', {RESIZE_PROBE})")
+    open_page(page, "/massnahmen")
+    page.wait_for_timeout(500)
+    widths = "gs => gs.map(g => Math.round(g._fullLayout.width))"
+    before = page.eval_on_selector_all("#inhalt .js-plotly-plot", widths)
+    counts = page.evaluate("window.__resizes")
+    assert counts["calls"] >= len(before) >= 4, counts      # dcc.Graph did ask, once per chart at least
+    assert counts["relayouts"] == 0, counts                  # ... and none of them relaid a chart out
+
+    page.set_viewport_size({"width": 900, "height": DESKTOP["height"]})
+    page.wait_for_function(f"() => [...document.querySelectorAll('#inhalt .js-plotly-plot')]"
+                           f".every((g, i) => Math.round(g._fullLayout.width) !== {before}[i])",
+                           timeout=SLOW_MS)
+    assert page.evaluate("window.__resizes")["relayouts"] >= len(before)
+    wait_for_dash(page)
