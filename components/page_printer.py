@@ -1,0 +1,486 @@
+"""Print a page of this Dash app to PDF with headless Chromium, without a network self-call.
+
+`print_page(wsgi_app, "/ortsteil/melchendorf", chromium=...)` opens the page in the system
+Chromium (Debian's /usr/bin/chromium, driven by Playwright's sync API; never a downloaded
+browser) and answers every request the browser makes from the Flask app *in-process*: the
+page lives at a fixed made-up origin (`ORIGIN`), `route("**/*")` hands each request (method,
+headers, body: Dash posts JSON to `/_dash-update-component`) to a werkzeug test client of the
+app and fulfils the browser's request with its answer. Nothing else is fetched: requests to
+any other origin are aborted. So a gunicorn sync worker that renders a PDF never waits for
+another worker (with one worker a self-request over HTTP would deadlock).
+
+The page is printed as the browser's print dialog prints it: print media from the first
+paint, laid out at the width of the paper's printable area (A4 less the `@page` margins of the
+page's print stylesheet, read from its CSSOM), so charts are drawn at paper size; then
+`Page.printToPDF` with the stylesheet's page size (`prefer_css_page_size`) and backgrounds.
+
+Ready means what the browser tests call ready (`wait_for_dash` there; production code does not
+import tests): the document is loaded, the Dash store is hydrated with no pending callback,
+nothing is loading or being fetched, every plotly graph is drawn, and the DOM has been quiet.
+
+Renders run one at a time in a printer thread per process (`PagePrinter`), which keeps its
+Chromium open between jobs: Playwright's sync API binds its objects to the thread that made
+them, and the in-process requests then get Flask contexts of their own (not the context of the
+request that asked for the PDF). A render has a deadline; any failure raises `PrintError`
+with a message for the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import shutil
+import threading
+import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+ORIGIN = "http://steckbrief.local"
+"""The made-up origin the page is served from inside Chromium (never resolved: all routed)."""
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",                  # runs as the server's user, often root in containers
+    "--disable-gpu",
+    "--disable-dev-shm-usage",       # small /dev/shm in containers
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+A4_WIDTH_MM = 210.0
+DEFAULT_MARGIN_MM = 10.0   # Chrome's print dialog default ("Standard"), used where @page sets none
+CSS_PX_PER_MM = 96 / 25.4
+A4_HEIGHT_PX = 1123       # 297 mm at 96 px per inch (the viewport height; the PDF paginates anyway)
+QUIET_MS = 150
+LAUNCH_TIMEOUT_MS = 15_000
+IDLE_S = 300.0            # close Chromium after this long without a job
+
+# Headers the in-process client must not see or the browser must not get back: the app would
+# gzip for a browser that asked for it, and Chromium takes a fulfilled body as it is.
+_DROP_REQUEST = {"accept-encoding", "connection", "keep-alive", "upgrade", "host"}
+_DROP_RESPONSE = {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
+
+
+class PrintError(RuntimeError):
+    """The page could not be printed; the message says why (for the log, not for users)."""
+
+
+class ChromiumMissing(PrintError):
+    """No Chromium binary (or no Playwright) on this machine, or it does not start."""
+
+
+class PrinterBusy(PrintError):
+    """Earlier jobs of this process did not finish within the waiting time."""
+
+
+def find_chromium() -> str | None:
+    """The Chromium binary: $CHROMIUM_PATH if it is a file, else `chromium` or
+    `chromium-browser` on PATH (Debian: /usr/bin/chromium). None if there is none."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------- in the page
+
+ACTIVITY_TRACKER_JS = r"""
+(() => {
+  if (window.__printActivity) return;
+  const st = window.__printActivity = {pending: 0, lastChange: performance.now()};
+  const bump = () => { st.lastChange = performance.now(); };
+  const start = () => { st.pending++; bump(); };
+  const done = () => { st.pending = Math.max(0, st.pending - 1); bump(); };
+  if (window.fetch) {
+    const origFetch = window.fetch;
+    window.fetch = function (...args) {
+      start();
+      const p = origFetch.apply(this, args);
+      p.then(done, done);
+      return p;
+    };
+  }
+  const origSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    start();
+    this.addEventListener('loadend', done, {once: true});
+    return origSend.apply(this, args);
+  };
+  const watch = (el) => {
+    const loads = (el.tagName === 'SCRIPT' && el.src) ||
+                  (el.tagName === 'LINK' && el.rel === 'stylesheet' && el.href);
+    if (!loads || el.__printWatched || document.readyState === 'loading') return;
+    el.__printWatched = true;
+    start();
+    el.addEventListener('load', done, {once: true});
+    el.addEventListener('error', done, {once: true});
+  };
+  const observe = () => {
+    new MutationObserver((records) => {
+      bump();
+      for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) watch(n);
+    }).observe(document.documentElement, {childList: true, subtree: true, attributes: true, characterData: true});
+  };
+  if (document.documentElement) observe();
+  else document.addEventListener('readystatechange', observe, {once: true});
+})();
+"""
+
+READY_JS = """
+(quietMs) => {
+  const act = window.__printActivity;
+  const now = performance.now();
+  const notReady = () => { window.__printReadySince = 0; return false; };
+  if (document.readyState !== 'complete') return notReady();
+  const root = document.getElementById('react-entry-point');
+  if (!root || !root.firstElementChild) return notReady();
+  const store = window.store;
+  if (!store || !store.getState) return notReady();
+  const state = store.getState();
+  if (state.isLoading) return notReady();
+  if (state.appLifecycle && state.appLifecycle !== 'HYDRATED') return notReady();
+  const cbs = state.callbacks || {};
+  for (const key of ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed']) {
+    if (cbs[key] && cbs[key].length) return notReady();
+  }
+  if (document.querySelector('[data-dash-is-loading="true"]')) return notReady();
+  for (const graph of document.querySelectorAll('.js-plotly-plot')) {
+    if (!graph.querySelector('.main-svg')) return notReady();
+  }
+  if (document.fonts && document.fonts.status !== 'loaded') return notReady();
+  if (act && act.pending > 0) return notReady();
+  if (!window.__printReadySince) { window.__printReadySince = now; return false; }
+  const lastChange = act ? act.lastChange : 0;
+  return now - window.__printReadySince >= quietMs && now - lastChange >= quietMs;
+}
+"""
+
+STATE_JS = """
+() => {
+  const s = window.store && window.store.getState ? window.store.getState() : null;
+  const cbs = s ? s.callbacks || {} : {};
+  const count = {};
+  for (const k of Object.keys(cbs)) if (Array.isArray(cbs[k]) && cbs[k].length) count[k] = cbs[k].length;
+  const act = window.__printActivity;
+  return {readyState: document.readyState, lifecycle: s ? s.appLifecycle : null, pendingCallbacks: count,
+          graphs: document.querySelectorAll('.js-plotly-plot').length,
+          drawnGraphs: document.querySelectorAll('.js-plotly-plot .main-svg').length,
+          pendingLoads: act ? act.pending : null};
+}
+"""
+
+PAGE_MARGINS_JS = """
+() => {
+  // Horizontal @page margins of the page's stylesheets (the last rule wins, as in the cascade).
+  let left = null, right = null;
+  const visit = (rules) => {
+    for (const rule of rules) {
+      if (rule.type === CSSRule.PAGE_RULE && !rule.selectorText) {
+        const st = rule.style;
+        const l = st.getPropertyValue('margin-left') || st.getPropertyValue('margin-inline-start');
+        const r = st.getPropertyValue('margin-right') || st.getPropertyValue('margin-inline-end');
+        if (l) left = l.trim();
+        if (r) right = r.trim();
+      } else if (rule.cssRules && (rule.type === CSSRule.MEDIA_RULE ? window.matchMedia(rule.conditionText).matches
+                                                                     : rule.type !== CSSRule.PAGE_RULE)) {
+        visit(rule.cssRules);
+      }
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    try { visit(sheet.cssRules); } catch (e) { /* not readable */ }
+  }
+  return {left, right};
+}
+"""
+
+_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96, "q": 0.25}
+
+
+def length_mm(value: str | None, default: float = DEFAULT_MARGIN_MM) -> float:
+    """A CSS length of an @page margin in mm ("12mm", "1.5cm", "0.5in", "0"); `default` for
+    anything else (percentages, auto, calc())."""
+    text = (value or "").strip().lower()
+    if text in ("0", "0.0"):
+        return 0.0
+    for unit in sorted(_UNITS_MM, key=len, reverse=True):
+        if text.endswith(unit):
+            try:
+                return float(text[: -len(unit)]) * _UNITS_MM[unit]
+            except ValueError:
+                return default
+    return default
+
+
+def printable_width_px(left: str | None, right: str | None) -> int:
+    """Width in CSS px of the A4 page's printable area between these @page margins."""
+    width_mm = A4_WIDTH_MM - length_mm(left) - length_mm(right)
+    return max(320, round(width_mm * CSS_PX_PER_MM))
+
+
+# --------------------------------------------------------------------------- the render
+
+
+@dataclass
+class _Traffic:
+    """What the in-process requests of one render did (for errors and the log)."""
+    requests: int = 0
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)   # "<status> <method> <path>" for HTTP >= 500
+    page_errors: list[str] = field(default_factory=list)
+
+
+def _handler(wsgi_app, traffic: _Traffic):
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    client = Client(wsgi_app, Response, use_cookies=False)  # the browser keeps the cookies
+
+    def handle(route) -> None:
+        request = route.request
+        parts = urlsplit(request.url)
+        if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
+            traffic.blocked.append(request.url[:200])
+            route.abort("blockedbyclient")
+            return
+        traffic.requests += 1
+        headers = [(h["name"], h["value"]) for h in request.headers_array()
+                   if h["name"].lower() not in _DROP_REQUEST]
+        response = client.open(parts.path or "/", base_url=ORIGIN, query_string=parts.query,
+                               method=request.method, headers=headers, data=request.post_data_buffer)
+        try:
+            body = response.get_data()
+            if response.status_code >= 500:
+                traffic.failed.append(f"{response.status_code} {request.method} {parts.path}")
+            out: dict[str, str] = {}
+            for key, value in response.headers.items():
+                if key.lower() in _DROP_RESPONSE:
+                    continue
+                # several Set-Cookie headers: Playwright takes them joined by a newline
+                out[key] = f"{out[key]}\n{value}" if key in out else value
+            route.fulfill(status=response.status_code, headers=out, body=body)
+        finally:
+            response.close()
+
+    return handle
+
+
+class _Browser:
+    """Playwright and one headless Chromium, owned by the printer thread (never shared)."""
+
+    def __init__(self, chromium: str):
+        from playwright.sync_api import sync_playwright
+
+        self.chromium = chromium
+        self._manager = sync_playwright()
+        self.playwright = self._manager.start()
+        try:
+            self.browser = self.playwright.chromium.launch(executable_path=chromium, headless=True,
+                                                           args=CHROMIUM_ARGS, timeout=LAUNCH_TIMEOUT_MS)
+        except BaseException:
+            self._manager.__exit__(None, None, None)
+            raise
+
+    def usable(self, chromium: str) -> bool:
+        return self.chromium == chromium and self.browser.is_connected()
+
+    def close(self) -> None:
+        for step in (self.browser.close, lambda: self._manager.__exit__(None, None, None)):
+            try:
+                step()
+            except Exception:
+                log.debug("Chromium schließen", exc_info=True)
+
+
+def _render(browser, wsgi_app, path: str, deadline: float) -> bytes:
+    """One page printed in a fresh context of `browser` (no cookies or cache of earlier renders)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    def left_ms() -> float:
+        remaining = (deadline - time.monotonic()) * 1000
+        if remaining <= 0:
+            raise PrintError(f"Zeitlimit überschritten ({path})")
+        return remaining
+
+    traffic = _Traffic()
+    started = time.perf_counter()
+    context = None
+    try:
+        context = browser.new_context(
+            viewport={"width": printable_width_px(None, None), "height": A4_HEIGHT_PX},
+            locale="de-DE", timezone_id="Europe/Berlin", service_workers="block",
+        )
+        context.add_init_script(ACTIVITY_TRACKER_JS)
+        context.route("**/*", _handler(wsgi_app, traffic))
+        page = context.new_page()
+        page.on("pageerror", lambda err: traffic.page_errors.append(str(err)[:300]))
+        page.emulate_media(media="print")
+        response = page.goto(ORIGIN + path, wait_until="load", timeout=left_ms())
+        if response is None or response.status != 200:
+            raise PrintError(f"{path} antwortet mit HTTP {response.status if response else '—'}")
+        _wait_ready(page, left_ms(), path)
+        margins = page.evaluate(PAGE_MARGINS_JS)
+        width = printable_width_px(margins.get("left"), margins.get("right"))
+        if width != page.viewport_size["width"]:
+            page.set_viewport_size({"width": width, "height": A4_HEIGHT_PX})
+            _wait_ready(page, left_ms(), path)
+        if traffic.failed:
+            raise PrintError(f"Anfragen der Seite {path} scheiterten: {', '.join(traffic.failed[:5])}")
+        if traffic.page_errors:
+            raise PrintError(f"JavaScript-Fehler auf {path}: {traffic.page_errors[0]}")
+        page.set_default_timeout(left_ms())
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                       margin={side: f"{DEFAULT_MARGIN_MM:g}mm" for side in ("top", "right", "bottom", "left")})
+    except PlaywrightError as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise PrintError(f"Chromium: {message} ({path})") from err
+    finally:
+        if context is not None:
+            try:
+                context.close()
+            except Exception:
+                log.debug("Kontext schließen", exc_info=True)
+    log.info("PDF %s: %.1f s, %d Anfragen im Prozess, %d blockiert, %d Bytes", path,
+             time.perf_counter() - started, traffic.requests, len(traffic.blocked), len(pdf))
+    if traffic.blocked:
+        log.warning("PDF %s: Anfragen nach außen blockiert: %s", path, ", ".join(traffic.blocked[:5]))
+    return pdf
+
+
+def _wait_ready(page, timeout_ms: float, path: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(READY_JS, arg=QUIET_MS, timeout=timeout_ms, polling=25)
+    except PlaywrightTimeout as err:
+        try:
+            state = page.evaluate(STATE_JS)
+        except Exception as inner:  # noqa: BLE001 - diagnostics only
+            state = repr(inner)
+        raise PrintError(f"Dash wurde auf {path} nicht fertig: {state}") from err
+
+
+# --------------------------------------------------------------------------- the printer thread
+
+
+@dataclass
+class _Job:
+    wsgi_app: object
+    path: str
+    chromium: str
+    timeout_s: float
+    future: Future = field(default_factory=Future)
+
+
+class PagePrinter:
+    """One thread per process that prints pages one at a time with a Chromium it keeps open
+    between jobs (launching one costs ~1-2 s) and closes after `idle_s` without work.
+
+    Per process, not per request: Playwright's sync objects belong to the thread that made
+    them. Created lazily and again after a fork (gunicorn --preload), so every worker has its
+    own thread and browser."""
+
+    def __init__(self, idle_s: float = IDLE_S):
+        self.idle_s = idle_s
+        self._jobs: queue.Queue[_Job] = queue.Queue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def submit(self, wsgi_app, path: str, chromium: str, timeout_s: float) -> Future:
+        job = _Job(wsgi_app, path, chromium, timeout_s)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._jobs = queue.Queue()
+                self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
+                self._thread.start()
+            self._jobs.put(job)
+        return job.future
+
+    def _run(self) -> None:
+        jobs = self._jobs
+        browser: _Browser | None = None
+        try:
+            while True:
+                try:
+                    job = jobs.get(timeout=self.idle_s)
+                except queue.Empty:
+                    if browser is not None:
+                        browser.close()
+                        browser = None
+                    with self._lock:      # no job can slip in between this check and the exit
+                        if jobs.empty():
+                            self._thread = None
+                            return
+                    continue
+                if not job.future.set_running_or_notify_cancel():
+                    continue            # the request gave up waiting before its turn
+                deadline = time.monotonic() + job.timeout_s
+                try:
+                    if browser is not None and not browser.usable(job.chromium):
+                        browser.close()
+                        browser = None
+                    if browser is None:
+                        browser = _launch(job.chromium)
+                    job.future.set_result(_render(browser.browser, job.wsgi_app, job.path, deadline))
+                except BaseException as err:  # noqa: BLE001 - handed to the waiting request
+                    job.future.set_exception(err if isinstance(err, PrintError)
+                                             else PrintError(f"{type(err).__name__}: {err} ({job.path})"))
+                    if browser is not None and not browser.browser.is_connected():
+                        browser.close()
+                        browser = None
+        finally:
+            if browser is not None:
+                browser.close()
+
+
+def _launch(chromium: str) -> _Browser:
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+    except ImportError as err:
+        raise ChromiumMissing(f"Playwright ist nicht installiert ({err})") from err
+    try:
+        return _Browser(chromium)
+    except PlaywrightError as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ChromiumMissing(f"Chromium startet nicht ({chromium}): {message}") from err
+
+
+_printer = PagePrinter()
+"""This process's printer (a thread and a browser, not data: nothing here outlives a job)."""
+
+
+def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: float = 20.0,
+               wait_s: float = 10.0) -> bytes:
+    """The PDF of the app's page at `path` (e.g. "/ortsteil/melchendorf").
+
+    Jobs of a process run one at a time; this waits up to `wait_s` for earlier ones to finish
+    (else PrinterBusy), then up to `timeout_s` for its own render (else PrintError). Raises
+    ChromiumMissing when there is no Chromium (or no Playwright) to print with."""
+    chromium = chromium or find_chromium()
+    if not chromium:
+        raise ChromiumMissing("Kein Chromium gefunden ($CHROMIUM_PATH, `chromium`, `chromium-browser`)")
+    future = _printer.submit(wsgi_app, path, chromium, timeout_s)
+    waited = time.monotonic()
+    while not future.running() and not future.done():
+        if time.monotonic() - waited > wait_s and future.cancel():
+            raise PrinterBusy(f"Andere PDFs werden noch erzeugt (nach {wait_s:.0f} s Warten aufgegeben)")
+        time.sleep(0.02)
+    try:
+        # The render's own deadline ends it after timeout_s; launching Chromium adds up to its own limit.
+        return future.result(timeout=timeout_s + LAUNCH_TIMEOUT_MS / 1000 + 5)
+    except FutureTimeout:
+        raise PrintError(f"Zeitlimit von {timeout_s:.0f} s überschritten ({path}); Chromium hängt") from None
