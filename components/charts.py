@@ -9,6 +9,8 @@ import dash
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from .area_search import profile_link
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -40,9 +42,16 @@ def base_layout(**overrides) -> dict:
     return layout
 
 
+def area_cell(name: str, slug: str | None) -> html.A | str:
+    """The first cell of a table row that names an area: a link to the area's profile
+    (`/ortsteil/<slug>`); plain text when there is no slug (e.g. "Stadt … (zum Vergleich)")."""
+    return profile_link(str(name), str(slug)) if slug else str(name)
+
+
 def table_rows(rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> list[html.Tr]:
-    """<tr>s with the first cell as row header; build once and share between tables with the
-    same rows (the components are only read when the layout is serialised)."""
+    """<tr>s with the first cell as row header (a string, or a component such as `area_cell`);
+    build once and share between tables with the same rows (the components are only read when
+    the layout is serialised)."""
     body_rows = []
     for row in rows:
         cells = [html.Th(row[0], scope="row", className="fw-normal")]

@@ -180,6 +180,16 @@ TEXTS: dict[str, Sequence[Block]] = {
          "Konto: Das sind Ihr Name und Ihr Passwort für diese Seite. "
          "Das Konto bekommen Sie von der Verwaltung."),
     ],
+    "suche": [
+        ("Auf dieser Seite finden Sie Ihren Ortsteil. "
+         "Schreiben Sie den Namen in das Feld. "
+         "Die ersten Buchstaben reichen schon."),
+        ("Dann klicken Sie auf „Suchen“. "
+         "Oder Sie drücken die Eingabe-Taste."),
+        ("Passt nur ein Ortsteil? Dann öffnet sich gleich sein Steckbrief. "
+         "Steckbrief: Das ist eine Seite mit allen Zahlen zu einem Ortsteil."),
+        "Passen mehrere Namen? Dann sehen Sie eine Liste. Klicken Sie auf Ihren Ortsteil.",
+    ],
     "not_found_404": [
         ("Diese Seite gibt es nicht. Vielleicht ist die Adresse falsch geschrieben. "
          "Oder der Link ist alt."),

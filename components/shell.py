@@ -7,6 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, clientside_callback, dcc, html
 
+from components.area_search import area_search
 from components.deck_builder import add_to_deck_control
 from components.auth import CSRF_FIELD, LOGIN_PATH, csrf_token, current_user, role_label
 from sozialraum import formatting as fmt
@@ -44,6 +45,7 @@ def header(package: DataPackage) -> html.Header:
                 html.Span(package.city, className="brand-city")],
                href="/", className="brand", **{"aria-label": f"Sozialraum-Monitor {package.city}, zur Übersicht"}),
         html.Nav(html.Ul(links, className="nav app-nav"), **{"aria-label": "Hauptnavigation"}),
+        area_search(package, "kopf-suche", variant="header"),
         login_state(),
     ]))
 

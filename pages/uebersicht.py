@@ -9,7 +9,8 @@ from dash import Input, Output, callback, html
 
 from components import ids
 from components.cache import cache
-from components.charts import chart_figure, data_table
+from components.area_search import area_search, profile_button
+from components.charts import area_cell, chart_figure, data_table
 from components.data import get_package
 from components.downloads import KEY_FIGURES_HREF, values_href
 from components.easy_language import einfach_erklaert
@@ -112,7 +113,8 @@ def _map_parts(package: DataPackage, indicator_id: str, year: int, level: str):
     name = package.indicators.at[indicator_id, "name"]
     title = f"{name} nach {LEVEL_LABELS_DATIVE_PLURAL[level]}, {year}"
     table = queries.values(package, indicator_id, year, level)
-    rows = [[r.name, fmt.SUPPRESSED if r.suppressed else queries.format_value(package, indicator_id, r.value)]
+    rows = [[area_cell(r.name, r.slug),
+             fmt.SUPPRESSED if r.suppressed else queries.format_value(package, indicator_id, r.value)]
             for r in table.itertuples()]
     city, hidden = queries.city_value(package, indicator_id, year)
     rows.append([f"Stadt {package.city} (zum Vergleich)", queries.format_value(package, indicator_id, city, hidden)])
@@ -157,6 +159,8 @@ def map_section(package: DataPackage, indicator_id: str, year: int) -> html.Sect
         ]),
         html.P(_indicator_info(package, indicator_id), id="uebersicht-indikator-info", className="small"),
         chart_figure(ids.UEBERSICHT_MAP, title, finding, figure, table, href, notes=notes),
+        html.P("Ein Klick auf ein Gebiet in der Karte bietet seinen Steckbrief an.", id="uebersicht-steckbrief",
+               className="small", **{"aria-live": "polite"}),
         html.P(html.A("Im Atlas vergleichen: Rangfolge, Verteilung, Filter und Zusammenhänge",
                       href=_atlas_link(indicator_id, year), id="uebersicht-atlas-link")),
     ])
@@ -190,6 +194,34 @@ def update_map(indicator_id: str, year_text: str):
     options = [{"label": str(y), "value": str(y)} for y in reversed(years)]
     return (options, str(year), *_map_parts(package, indicator_id, year, level),
             _indicator_info(package, indicator_id), _atlas_link(indicator_id, year))
+
+
+@callback(
+    Output("uebersicht-steckbrief", "children"),
+    Input(f"{ids.UEBERSICHT_MAP}-graph", "clickData"),
+    prevent_initial_call=True,
+)
+def offer_profile(click):
+    """A click on an area of the map: the link to its profile next to the map."""
+    package = get_package()
+    try:  # this map's customdata holds the name; the location is the area id
+        area = str(click["points"][0]["location"])
+    except (TypeError, KeyError, IndexError):
+        return dash.no_update
+    if area not in package.areas.index:
+        return dash.no_update
+    name = str(package.areas.at[area, "name"])
+    return [html.Span(f"Gewählt: {name}. "), profile_button(name, str(package.areas.at[area, "slug"]))]
+
+
+def search_section(package: DataPackage) -> html.Section:
+    """"Mein Ortsteil": the profile of one's own area in one step (the same form as in the header)."""
+    return html.Section(className="start-suche-box", **{"aria-labelledby": "start-suche-titel"}, children=[
+        html.H2("Mein Ortsteil", id="start-suche-titel"),
+        html.P("Wie geht es Ihrem Ortsteil im Vergleich zur Stadt und zu früher? Namen oder die ersten "
+               "Buchstaben eingeben und den Steckbrief öffnen.", className="mb-2"),
+        area_search(package, "start-suche", variant="page", label_text="Name des Ortsteils"),
+    ])
 
 
 # ---- Leitlinien and data package ----------------------------------------------------------
@@ -284,6 +316,7 @@ def _layout(fingerprint: str, indikator: str | None, jahr: str | None):
                "Sozialraumplanung zusammen.", className="lead"),
         einfach_erklaert("uebersicht"),
         *messages,
+        search_section(package),
         key_figures_section(package),
         map_section(package, indicator_id, year),
         leitlinien_section(package),
