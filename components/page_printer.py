@@ -258,8 +258,14 @@ def _handler(wsgi_app, traffic: _Traffic):
         traffic.requests += 1
         headers = [(h["name"], h["value"]) for h in request.headers_array()
                    if h["name"].lower() not in _DROP_REQUEST]
-        response = client.open(parts.path or "/", base_url=ORIGIN, query_string=parts.query,
-                               method=request.method, headers=headers, data=request.post_data_buffer)
+        try:
+            response = client.open(parts.path or "/", base_url=ORIGIN, query_string=parts.query,
+                                   method=request.method, headers=headers, data=request.post_data_buffer)
+        except Exception as err:  # an app that propagates exceptions (TESTING) raises here
+            traffic.failed.append(f"{type(err).__name__} {request.method} {parts.path}")
+            log.exception("PDF: %s %s im Prozess gescheitert", request.method, parts.path)
+            route.fulfill(status=500, body=b"")
+            return
         try:
             body = response.get_data()
             if response.status_code >= 500:
@@ -280,7 +286,7 @@ def _handler(wsgi_app, traffic: _Traffic):
 class _Browser:
     """Playwright and one headless Chromium, owned by the printer thread (never shared)."""
 
-    def __init__(self, chromium: str):
+    def __init__(self, chromium: str, timeout_ms: float):
         from playwright.sync_api import sync_playwright
 
         self.chromium = chromium
@@ -288,7 +294,7 @@ class _Browser:
         self.playwright = self._manager.start()
         try:
             self.browser = self.playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                           args=CHROMIUM_ARGS, timeout=LAUNCH_TIMEOUT_MS)
+                                                           args=CHROMIUM_ARGS, timeout=timeout_ms)
         except BaseException:
             self._manager.__exit__(None, None, None)
             raise
@@ -434,7 +440,7 @@ class PagePrinter:
                         browser.close()
                         browser = None
                     if browser is None:
-                        browser = _launch(job.chromium)
+                        browser = _launch(job.chromium, min(LAUNCH_TIMEOUT_MS, job.timeout_s * 1000))
                     job.future.set_result(_render(browser.browser, job.wsgi_app, job.path, deadline))
                 except BaseException as err:  # noqa: BLE001 - handed to the waiting request
                     job.future.set_exception(err if isinstance(err, PrintError)
@@ -447,13 +453,13 @@ class PagePrinter:
                 browser.close()
 
 
-def _launch(chromium: str) -> _Browser:
+def _launch(chromium: str, timeout_ms: float) -> _Browser:
     try:
         from playwright.sync_api import Error as PlaywrightError
     except ImportError as err:
         raise ChromiumMissing(f"Playwright ist nicht installiert ({err})") from err
     try:
-        return _Browser(chromium)
+        return _Browser(chromium, timeout_ms)
     except PlaywrightError as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ChromiumMissing(f"Chromium startet nicht ({chromium}): {message}") from err
@@ -463,8 +469,8 @@ _printer = PagePrinter()
 """This process's printer (a thread and a browser, not data: nothing here outlives a job)."""
 
 
-def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: float = 20.0,
-               wait_s: float = 10.0) -> bytes:
+def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: float = 15.0,
+               wait_s: float = 5.0) -> bytes:
     """The PDF of the app's page at `path` (e.g. "/ortsteil/melchendorf").
 
     Jobs of a process run one at a time; this waits up to `wait_s` for earlier ones to finish
@@ -480,7 +486,7 @@ def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: f
             raise PrinterBusy(f"Andere PDFs werden noch erzeugt (nach {wait_s:.0f} s Warten aufgegeben)")
         time.sleep(0.02)
     try:
-        # The render's own deadline ends it after timeout_s; launching Chromium adds up to its own limit.
-        return future.result(timeout=timeout_s + LAUNCH_TIMEOUT_MS / 1000 + 5)
+        # The job's deadline (launch included) ends it after timeout_s; a little slack for closing.
+        return future.result(timeout=timeout_s + 5)
     except FutureTimeout:
         raise PrintError(f"Zeitlimit von {timeout_s:.0f} s überschritten ({path}); Chromium hängt") from None
