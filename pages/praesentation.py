@@ -203,7 +203,7 @@ def deck_list(package: DataPackage, notices: list[str]) -> html.Div:
         html.Div([notice(f"Eine Präsentation konnte nicht gelesen werden: {p}") for p in problems],
                  id=f"{P}-dateifehler"),
         html.H2("Präsentationen in diesem Datenpaket"),
-        listing,
+        html.Div(listing, id=f"{P}-paket"),
         html.H2("In der Anwendung gespeicherte Präsentationen"),
         html.Div(id=f"{PE}-archiv-meldung", role="status"),
         html.Div(saved_list(), id=f"{PE}-gespeicherte"),

@@ -106,7 +106,8 @@ def decode(url: str) -> str:
 def test_without_a_deck_the_page_lists_the_packages_decks(flask_app, pages, deck):
     tree = render(flask_app, pages[0])
     assert [text(h) for h in of_type(tree, "H1")] == ["Präsentationsmodus"]
-    start = [a for a in of_type(tree, "A") if text(a) == "Präsentation starten"]
+    # the package's decks (decks saved in the app have a list of their own, tests/unit/test_deck_pages.py)
+    start = [a for a in of_type(by_id(tree, "praesentation-paket"), "A") if text(a) == "Präsentation starten"]
     assert [a["props"]["href"] for a in start] == ["/praesentation?deck=konferenz"]
     body = text(tree)
     assert deck.title in body and deck.description in body and f"{len(deck.slides)} Folien" in body
@@ -126,14 +127,14 @@ def test_unreadable_deck_files_are_named_and_the_rest_still_work(flask_app, page
     assert len(found) == 1
     assert found[0].startswith("Eine Präsentation konnte nicht gelesen werden: presentations/kaputt.toml – slide[1].view")
     assert "„/geheim“" in found[0]
-    assert [a["props"]["href"] for a in of_type(tree, "A") if text(a) == "Präsentation starten"] == \
-        ["/praesentation?deck=gut"]
+    assert [a["props"]["href"] for a in of_type(by_id(tree, "praesentation-paket"), "A")
+            if text(a) == "Präsentation starten"] == ["/praesentation?deck=gut"]
 
 
 def test_a_package_without_decks_says_where_decks_come_from(flask_app, pages, monkeypatch):
     monkeypatch.setattr(pr, "package_decks", lambda _dir, **kw: ([], []))
     tree = render(flask_app, pages[0])
-    assert not [a for a in of_type(tree, "A") if text(a) == "Präsentation starten"]
+    assert not [a for a in of_type(by_id(tree, "praesentation-paket"), "A") if text(a) == "Präsentation starten"]
     assert notices(tree) == [("Dieses Datenpaket enthält keine Präsentation. Präsentationen liegen als "
                              "TOML-Dateien im Ordner „presentations“ des Datenpakets (siehe docs/data-format.md).")]
 
