@@ -62,6 +62,7 @@ A4_HEIGHT_PX = 1123       # 297 mm at 96 px per inch (the viewport height; the P
 QUIET_MS = 150
 LAUNCH_TIMEOUT_MS = 15_000
 IDLE_S = 300.0            # close Chromium after this long without a job
+WARM_RENDERS = 50         # jobs printed in one open page before it is loaded anew
 
 # Headers the in-process client must not see or the browser must not get back: the app would
 # gzip for a browser that asked for it, and Chromium takes a fulfilled body as it is.
@@ -103,12 +104,15 @@ ACTIVITY_TRACKER_JS = r"""
   const bump = () => { st.lastChange = performance.now(); };
   const start = () => { st.pending++; bump(); };
   const done = () => { st.pending = Math.max(0, st.pending - 1); bump(); };
+  st.updates = 0;   // finished requests to /_dash-update-component (a navigation waits for one)
   if (window.fetch) {
     const origFetch = window.fetch;
     window.fetch = function (...args) {
       start();
+      const url = String((args[0] && args[0].url) || args[0] || '');
+      const finish = () => { if (url.includes('_dash-update-component')) st.updates++; done(); };
       const p = origFetch.apply(this, args);
-      p.then(done, done);
+      p.then(finish, finish);
       return p;
     };
   }
@@ -161,6 +165,11 @@ READY_JS = """
   }
   if (document.fonts && document.fonts.status !== 'loaded') return notReady();
   if (act && act.pending > 0) return notReady();
+  // after a navigation in the page: at least the router's callback has come back
+  if (window.__printNavigatedTo !== undefined &&
+      (location.pathname !== window.__printNavigatedTo || !act || act.updates <= window.__printUpdatesBefore)) {
+    return notReady();
+  }
   if (!window.__printReadySince) { window.__printReadySince = now; return false; }
   const lastChange = act ? act.lastChange : 0;
   return now - window.__printReadySince >= quietMs && now - lastChange >= quietMs;
@@ -178,6 +187,19 @@ STATE_JS = """
           graphs: document.querySelectorAll('.js-plotly-plot').length,
           drawnGraphs: document.querySelectorAll('.js-plotly-plot .main-svg').length,
           pendingLoads: act ? act.pending : null};
+}
+"""
+
+NAVIGATE_JS = """
+(path) => {
+  // What a click on a dcc.Link does: the page router renders the new page without a reload.
+  const act = window.__printActivity;
+  window.__printUpdatesBefore = act ? act.updates : 0;
+  window.__printNavigatedTo = path;
+  window.__printReadySince = 0;
+  window.history.pushState({}, '', path);
+  window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
+  window.scrollTo(0, 0);
 }
 """
 
@@ -242,13 +264,16 @@ class _Traffic:
     page_errors: list[str] = field(default_factory=list)
 
 
-def _handler(wsgi_app, traffic: _Traffic):
+def _handler(wsgi_app, holder):
+    """The route handler: every request of the page to ORIGIN answered by `wsgi_app`, anything
+    else aborted. Counts into `holder.traffic` (replaced for each job on a reused page)."""
     from werkzeug.test import Client
     from werkzeug.wrappers import Response
 
     client = Client(wsgi_app, Response, use_cookies=False)  # the browser keeps the cookies
 
     def handle(route) -> None:
+        traffic = holder.traffic
         request = route.request
         parts = urlsplit(request.url)
         if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
@@ -284,7 +309,10 @@ def _handler(wsgi_app, traffic: _Traffic):
 
 
 class _Browser:
-    """Playwright and one headless Chromium, owned by the printer thread (never shared)."""
+    """Playwright, one headless Chromium and the page of the last job, owned by the printer
+    thread (never shared). The page stays open for the next job: loading the app's scripts
+    (plotly, React, Dash, AG Grid: ~3 MB) costs one to three seconds of a core each time, a
+    navigation inside the loaded app (what a click on a link does) a fraction of that."""
 
     def __init__(self, chromium: str, timeout_ms: float):
         from playwright.sync_api import sync_playwright
@@ -298,20 +326,56 @@ class _Browser:
         except BaseException:
             self._manager.__exit__(None, None, None)
             raise
+        self.context = None
+        self.page = None
+        self.traffic = _Traffic()
+        self.wsgi_app = None
+        self.page_key = None
+        self.path = None
+        self.renders = 0
 
     def usable(self, chromium: str) -> bool:
         return self.chromium == chromium and self.browser.is_connected()
 
+    def warm_for(self, wsgi_app, path: str, page_key: str) -> bool:
+        """Can this job navigate inside the open page instead of loading it anew?"""
+        return (self.page is not None and not self.page.is_closed() and self.wsgi_app == wsgi_app
+                and self.page_key == page_key and self.renders < WARM_RENDERS and self.path != path)
+
+    def new_page(self, wsgi_app, page_key: str):
+        self.drop_page()
+        self.context = self.browser.new_context(
+            viewport={"width": printable_width_px(None, None), "height": A4_HEIGHT_PX},
+            locale="de-DE", timezone_id="Europe/Berlin", service_workers="block",
+        )
+        self.context.add_init_script(ACTIVITY_TRACKER_JS)
+        self.context.route("**/*", _handler(wsgi_app, self))
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda err: self.traffic.page_errors.append(str(err)[:300]))
+        self.page.emulate_media(media="print")
+        self.wsgi_app, self.page_key, self.renders = wsgi_app, page_key, 0
+        return self.page
+
+    def drop_page(self) -> None:
+        context, self.context, self.page, self.path = self.context, None, None, None
+        if context is not None:
+            try:
+                context.close()
+            except Exception:  # the browser may have died; the next job relaunches it
+                log.debug("Kontext schließen", exc_info=True)
+
     def close(self) -> None:
+        self.drop_page()
         for step in (self.browser.close, lambda: self._manager.__exit__(None, None, None)):
             try:
                 step()
-            except Exception:
+            except Exception:  # best effort: the process may already be gone
                 log.debug("Chromium schließen", exc_info=True)
 
 
-def _render(browser, wsgi_app, path: str, deadline: float) -> bytes:
-    """One page printed in a fresh context of `browser` (no cookies or cache of earlier renders)."""
+def _render(browser: _Browser, wsgi_app, path: str, deadline: float, page_key: str) -> bytes:
+    """`path` printed: in the open page by a navigation inside the app when it shows the same
+    app (same `page_key`), else loaded in a fresh context (no cookies or storage of earlier jobs)."""
     from playwright.sync_api import Error as PlaywrightError
 
     def left_ms() -> float:
@@ -320,22 +384,19 @@ def _render(browser, wsgi_app, path: str, deadline: float) -> bytes:
             raise PrintError(f"Zeitlimit überschritten ({path})")
         return remaining
 
-    traffic = _Traffic()
+    traffic = browser.traffic = _Traffic()
     started = time.perf_counter()
-    context = None
+    warm = browser.warm_for(wsgi_app, path, page_key)
     try:
-        context = browser.new_context(
-            viewport={"width": printable_width_px(None, None), "height": A4_HEIGHT_PX},
-            locale="de-DE", timezone_id="Europe/Berlin", service_workers="block",
-        )
-        context.add_init_script(ACTIVITY_TRACKER_JS)
-        context.route("**/*", _handler(wsgi_app, traffic))
-        page = context.new_page()
-        page.on("pageerror", lambda err: traffic.page_errors.append(str(err)[:300]))
-        page.emulate_media(media="print")
-        response = page.goto(ORIGIN + path, wait_until="load", timeout=left_ms())
-        if response is None or response.status != 200:
-            raise PrintError(f"{path} antwortet mit HTTP {response.status if response else '—'}")
+        if warm:
+            page = browser.page
+            page.evaluate(NAVIGATE_JS, path)
+        else:
+            page = browser.new_page(wsgi_app, page_key)
+            response = page.goto(ORIGIN + path, wait_until="load", timeout=left_ms())
+            if response is None or response.status != 200:
+                raise PrintError(f"{path} antwortet mit HTTP {response.status if response else '—'}")
+        browser.path = path
         _wait_ready(page, left_ms(), path)
         margins = page.evaluate(PAGE_MARGINS_JS)
         width = printable_width_px(margins.get("left"), margins.get("right"))
@@ -349,17 +410,16 @@ def _render(browser, wsgi_app, path: str, deadline: float) -> bytes:
         page.set_default_timeout(left_ms())
         pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
                        margin={side: f"{DEFAULT_MARGIN_MM:g}mm" for side in ("top", "right", "bottom", "left")})
-    except PlaywrightError as err:
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise PrintError(f"Chromium: {message} ({path})") from err
-    finally:
-        if context is not None:
-            try:
-                context.close()
-            except Exception:
-                log.debug("Kontext schließen", exc_info=True)
-    log.info("PDF %s: %.1f s, %d Anfragen im Prozess, %d blockiert, %d Bytes", path,
-             time.perf_counter() - started, traffic.requests, len(traffic.blocked), len(pdf))
+        browser.renders += 1
+    except BaseException as err:
+        browser.drop_page()   # never reuse a page in an unknown state
+        if isinstance(err, PlaywrightError):
+            message = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise PrintError(f"Chromium: {message} ({path})") from err
+        raise
+    log.info("PDF %s: %.1f s (%s), %d Anfragen im Prozess, %d blockiert, %d Bytes", path,
+             time.perf_counter() - started, "Navigation in der geöffneten Seite" if warm else "Seite neu geladen",
+             traffic.requests, len(traffic.blocked), len(pdf))
     if traffic.blocked:
         log.warning("PDF %s: Anfragen nach außen blockiert: %s", path, ", ".join(traffic.blocked[:5]))
     return pdf
@@ -387,6 +447,7 @@ class _Job:
     path: str
     chromium: str
     timeout_s: float
+    page_key: str
     future: Future = field(default_factory=Future)
 
 
@@ -405,8 +466,8 @@ class PagePrinter:
         self._thread: threading.Thread | None = None
         self._pid = 0
 
-    def submit(self, wsgi_app, path: str, chromium: str, timeout_s: float) -> Future:
-        job = _Job(wsgi_app, path, chromium, timeout_s)
+    def submit(self, wsgi_app, path: str, chromium: str, timeout_s: float, page_key: str = "") -> Future:
+        job = _Job(wsgi_app, path, chromium, timeout_s, page_key)
         with self._lock:
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 self._pid = os.getpid()
@@ -441,7 +502,7 @@ class PagePrinter:
                         browser = None
                     if browser is None:
                         browser = _launch(job.chromium, min(LAUNCH_TIMEOUT_MS, job.timeout_s * 1000))
-                    job.future.set_result(_render(browser.browser, job.wsgi_app, job.path, deadline))
+                    job.future.set_result(_render(browser, job.wsgi_app, job.path, deadline, job.page_key))
                 except BaseException as err:  # noqa: BLE001 - handed to the waiting request
                     job.future.set_exception(err if isinstance(err, PrintError)
                                              else PrintError(f"{type(err).__name__}: {err} ({job.path})"))
@@ -470,8 +531,13 @@ _printer = PagePrinter()
 
 
 def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: float = 15.0,
-               wait_s: float = 5.0) -> bytes:
+               wait_s: float = 5.0, page_key: str = "") -> bytes:
     """The PDF of the app's page at `path` (e.g. "/ortsteil/melchendorf").
+
+    `page_key` names what the app's full page load depends on beyond the path (e.g. the
+    assets and the data edition shown in the shell): while it stays the same, the next job
+    navigates inside the page the last one left open (as a click on a link does), which
+    saves loading the app's scripts again; a different key loads the page anew.
 
     Jobs of a process run one at a time; this waits up to `wait_s` for earlier ones to finish
     (else PrinterBusy), then up to `timeout_s` for its own render (else PrintError). Raises
@@ -479,7 +545,7 @@ def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: f
     chromium = chromium or find_chromium()
     if not chromium:
         raise ChromiumMissing("Kein Chromium gefunden ($CHROMIUM_PATH, `chromium`, `chromium-browser`)")
-    future = _printer.submit(wsgi_app, path, chromium, timeout_s)
+    future = _printer.submit(wsgi_app, path, chromium, timeout_s, page_key)
     waited = time.monotonic()
     while not future.running() and not future.done():
         if time.monotonic() - waited > wait_s and future.cancel():

@@ -92,12 +92,15 @@ def download(server: Flask, slug: str) -> Response:
         place = resolve(package, slug)
     except ProfileError as err:
         return _text(err.message, 404)
-    key = cache_key(package.fingerprint, get_store().revision(), date.today(), assets_version(), place.slug)
+    assets = assets_version()
+    key = cache_key(package.fingerprint, get_store().revision(), date.today(), assets, place.slug)
     pdf = cache.get(key)
     if pdf is None:
         try:
+            # the shell around the page shows the edition: a new package loads the page anew
             pdf = page_printer.print_page(server.wsgi_app, PAGE.format(slug=place.slug),
-                                          timeout_s=RENDER_TIMEOUT_S, wait_s=QUEUE_WAIT_S)
+                                          timeout_s=RENDER_TIMEOUT_S, wait_s=QUEUE_WAIT_S,
+                                          page_key=f"{package.fingerprint}:{assets}")
         except page_printer.ChromiumMissing as err:
             log.error("PDF-Steckbrief %s: kein Chromium: %s", place.slug, err)
             return _unavailable(UNAVAILABLE)
