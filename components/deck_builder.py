@@ -104,13 +104,22 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-# The link to the draft names how many slides it has.
+# A confirmation belongs to the page it was given on: another page starts without it.
+clientside_callback(
+    """function(path) { return ''; }""",
+    Output(MESSAGE_ID, "children", allow_duplicate=True),
+    Input("_pages_location", "pathname"),
+    prevent_initial_call=True,
+)
+
+# The link to the draft names how many slides it has (no link while the draft is empty).
 clientside_callback(
     """function(draft) {
         var n = (draft && Array.isArray(draft.slides)) ? draft.slides.length : 0;
-        return n === 1 ? 'Entwurf ansehen (1 Folie)' : 'Entwurf ansehen (' + n + ' Folien)';
+        return [n === 1 ? 'Entwurf (1 Folie)' : 'Entwurf (' + n + ' Folien)', n === 0];
     }""",
     Output(LINK_ID, "children"),
+    Output(LINK_ID, "hidden"),
     Input(DRAFT_STORE, "data"),
 )
 
@@ -121,7 +130,7 @@ def add_to_deck_control():
         dcc.Store(id=DRAFT_STORE, storage_type="local"),
         html.Button("Zur Präsentation hinzufügen", id=BUTTON_ID, type="button",
                     className="btn btn-sm btn-outline-primary folie-knopf"),
-        dcc.Link("Entwurf ansehen (0 Folien)", id=LINK_ID, href=DRAFT_HREF, className="folie-link small"),
+        html.A("Entwurf (0 Folien)", id=LINK_ID, href=DRAFT_HREF, className="folie-link small", hidden=True),
         html.P(id=MESSAGE_ID, className="folie-meldung small mb-0", role="status",
                **{"aria-live": "polite", "aria-atomic": "true"}),
     ])

@@ -43,7 +43,7 @@ def add_view(page, url: str, number: int) -> str:
     expect(status).to_have_attribute("role", "status")
     expect(status).to_contain_text(f"Folie {number} hinzugefügt: ")
     expect(page.locator("#folie-entwurf-link")).to_have_text(
-        f"Entwurf ansehen ({number} Folie{'n' if number != 1 else ''})")
+        f"Entwurf ({number} Folie{'n' if number != 1 else ''})")
     wait_for_dash(page, SLOW_MS)
     return status.inner_text().split("hinzugefügt: ", 1)[1].rstrip(".")
 
@@ -62,7 +62,7 @@ def test_assemble_rename_reorder_show_save_and_share(page, base_url, browser, lo
     assert atlas_title.startswith("Sozialstrukturatlas") and index_title == "Sozialindex"
 
     # to the draft through the control's link (client-side navigation)
-    page.get_by_role("link", name="Entwurf ansehen (2 Folien)").click()
+    page.get_by_role("link", name="Entwurf (2 Folien)").click()
     page.wait_for_url("**/praesentation?entwurf=1")
     wait_for_dash(page, SLOW_MS)
     expect(page.get_by_role("heading", name="Entwurf einer Präsentation", level=1)).to_be_visible()
