@@ -23,6 +23,12 @@ Chromium open between jobs: Playwright's sync API binds its objects to the threa
 them, and the in-process requests then get Flask contexts of their own (not the context of the
 request that asked for the PDF). A render has a deadline; any failure raises `PrintError`
 with a message for the log.
+
+The page of the last job stays open: the next job navigates inside it as a click on a link
+does (history.pushState and Dash's `_dashprivate_pushstate` event; the page router renders the
+new page), instead of loading and compiling ~3 MB of scripts again. The job's `page_key`
+(assets and data edition) decides whether the open page still shows the current app; after
+WARM_RENDERS jobs, any failure, or `IDLE_S` without a job, the page (and Chromium) is closed.
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ CSS_PX_PER_MM = 96 / 25.4
 A4_HEIGHT_PX = 1123       # 297 mm at 96 px per inch (the viewport height; the PDF paginates anyway)
 QUIET_MS = 150
 LAUNCH_TIMEOUT_MS = 15_000
-IDLE_S = 300.0            # close Chromium after this long without a job
+IDLE_S = 120.0            # close Chromium (~0.5 GB with its driver) after this long without a job
 WARM_RENDERS = 50         # jobs printed in one open page before it is loaded anew
 
 # Headers the in-process client must not see or the browser must not get back: the app would
@@ -262,6 +268,7 @@ class _Traffic:
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)   # "<status> <method> <path>" for HTTP >= 500
     page_errors: list[str] = field(default_factory=list)
+    app_s: float = 0.0   # time spent inside the Flask app answering them
 
 
 def _handler(wsgi_app, holder):
@@ -283,16 +290,19 @@ def _handler(wsgi_app, holder):
         traffic.requests += 1
         headers = [(h["name"], h["value"]) for h in request.headers_array()
                    if h["name"].lower() not in _DROP_REQUEST]
+        started = time.perf_counter()
         try:
             response = client.open(parts.path or "/", base_url=ORIGIN, query_string=parts.query,
                                    method=request.method, headers=headers, data=request.post_data_buffer)
+            body = response.get_data()
         except Exception as err:  # an app that propagates exceptions (TESTING) raises here
             traffic.failed.append(f"{type(err).__name__} {request.method} {parts.path}")
             log.exception("PDF: %s %s im Prozess gescheitert", request.method, parts.path)
             route.fulfill(status=500, body=b"")
             return
+        finally:
+            traffic.app_s += time.perf_counter() - started
         try:
-            body = response.get_data()
             if response.status_code >= 500:
                 traffic.failed.append(f"{response.status_code} {request.method} {parts.path}")
             out: dict[str, str] = {}
@@ -397,6 +407,7 @@ def _render(browser: _Browser, wsgi_app, path: str, deadline: float, page_key: s
             if response is None or response.status != 200:
                 raise PrintError(f"{path} antwortet mit HTTP {response.status if response else '—'}")
         browser.path = path
+        loaded = time.perf_counter()
         _wait_ready(page, left_ms(), path)
         margins = page.evaluate(PAGE_MARGINS_JS)
         width = printable_width_px(margins.get("left"), margins.get("right"))
@@ -408,6 +419,7 @@ def _render(browser: _Browser, wsgi_app, path: str, deadline: float, page_key: s
         if traffic.page_errors:
             raise PrintError(f"JavaScript-Fehler auf {path}: {traffic.page_errors[0]}")
         page.set_default_timeout(left_ms())
+        ready = time.perf_counter()
         pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
                        margin={side: f"{DEFAULT_MARGIN_MM:g}mm" for side in ("top", "right", "bottom", "left")})
         browser.renders += 1
@@ -417,9 +429,11 @@ def _render(browser: _Browser, wsgi_app, path: str, deadline: float, page_key: s
             message = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise PrintError(f"Chromium: {message} ({path})") from err
         raise
-    log.info("PDF %s: %.1f s (%s), %d Anfragen im Prozess, %d blockiert, %d Bytes", path,
-             time.perf_counter() - started, "Navigation in der geöffneten Seite" if warm else "Seite neu geladen",
-             traffic.requests, len(traffic.blocked), len(pdf))
+    done = time.perf_counter()
+    log.info("PDF %s: %.1f s (%s %.1f s, Dash fertig %.1f s, Drucken %.1f s), %d Anfragen im Prozess "
+             "(davon in der App %.1f s), %d blockiert, %d Bytes", path, done - started,
+             "Navigation in der geöffneten Seite" if warm else "Seite neu geladen", loaded - started,
+             ready - loaded, done - ready, traffic.requests, traffic.app_s, len(traffic.blocked), len(pdf))
     if traffic.blocked:
         log.warning("PDF %s: Anfragen nach außen blockiert: %s", path, ", ".join(traffic.blocked[:5]))
     return pdf
