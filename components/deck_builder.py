@@ -41,7 +41,7 @@ def _js_path_rules() -> str:
     exact, patterns = [], []
     for path in pr.DEFAULT_VIEW_PATHS:
         if "<" in path:
-            patterns.append(pr._template_pattern(path).pattern.replace("\\Z", "/?$").replace("\\/", "/"))
+            patterns.append(pr.template_pattern(path).pattern.replace("\\Z", "/?$").replace("\\/", "/"))
         else:
             exact.append(path.rstrip("/") or "/")
     return json.dumps({"exact": exact, "patterns": ["^" + p for p in patterns], "not": list(pr.NOT_VIEWS)})

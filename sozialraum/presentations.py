@@ -51,7 +51,9 @@ NOT_VIEWS = ("/massnahmen/neu", "/massnahmen/import")
 _SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}"
 
 
-def _template_pattern(template: str) -> re.Pattern[str]:
+def template_pattern(template: str) -> re.Pattern[str]:
+    """`/ortsteil/<slug>` -> a pattern matching `/ortsteil/` and one segment (also used for the
+    browser's copy of these rules in components/deck_builder.py)."""
     parts = re.split(r"<[a-z_]+>", template.rstrip("/"))
     return re.compile("".join(re.escape(p) + (_SEGMENT if i < len(parts) - 1 else "")
                               for i, p in enumerate(parts)) + r"\Z")
@@ -65,7 +67,7 @@ def is_view_path(path: str, allowed_paths: tuple[str, ...] = DEFAULT_VIEW_PATHS)
         return False
     for allowed in allowed_paths:
         if "<" in allowed:
-            if _template_pattern(allowed).match(path):
+            if template_pattern(allowed).match(path):
                 return True
         elif path == (allowed.rstrip("/") or "/"):
             return True

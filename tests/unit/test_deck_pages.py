@@ -241,3 +241,19 @@ def test_editors_load_a_saved_deck_into_the_draft(flask_app, decks):
     assert f"bearbeiten={saved.id}" in listing and "Archivieren" in listing
     viewer = _layout(flask_app, "/praesentation", "viewer1", bearbeiten=str(saved.id))
     assert '"saved_id"' not in viewer and "nur angemeldete Redakteurinnen" in viewer
+
+
+@pytest.mark.parametrize("path", ["/", "/atlas", "/atlas/", "/zeitvergleich", "/sozialindex", "/massnahmen",
+                                  "/massnahmen/M-2019-001", "/massnahmen/neu", "/massnahmen/import",
+                                  "/ortsteil/melchendorf", "/ortsteil/", "/ortsteil/a/b", "/ortsteil/..",
+                                  "/praesentation", "/anmelden", "/methodik", "/leichte-sprache", "/barrierefreiheit"])
+def test_the_control_shows_exactly_on_the_views_a_slide_may_show(path):
+    """The browser's copy of the rules (a clientside callback) decides like presentations.is_view_path."""
+    import re
+
+    from components.deck_builder import _RULES
+
+    rules = json.loads(_RULES)
+    p = path.rstrip("/") if len(path) > 1 else path
+    shown = p not in rules["not"] and (p in rules["exact"] or any(re.search(r, p) for r in rules["patterns"]))
+    assert shown == pr.is_view_path(path)
