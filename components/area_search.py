@@ -50,7 +50,6 @@ def profile_link(name: str, slug: str, **kwargs) -> html.A:
     return html.A(name, href=profile_href(slug), **kwargs)
 
 
-def profile_button(name: str, slug: str, **kwargs) -> html.A:
+def profile_button(name: str, slug: str, className: str = "profile-link small", **kwargs) -> html.A:
     """The visible "Steckbrief <Name> öffnen" link next to a selected area."""
-    return html.A(f"Steckbrief {name} öffnen", href=profile_href(slug),
-                  className="profile-link small", **kwargs)
+    return html.A(f"Steckbrief {name} öffnen", href=profile_href(slug), className=className, **kwargs)

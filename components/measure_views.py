@@ -7,6 +7,7 @@ area is outlined and labelled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -19,7 +20,7 @@ from sozialraum.package import DataPackage
 from sozialraum.schema import MEASURE_STATUS_LABELS, MEASURE_STATUSES
 
 from .atlas_views import short_labels
-from .charts import base_layout, data_table
+from .charts import area_cell, base_layout, data_table
 from .maps import demo_stamp, geojson_url
 
 # Okabe-Ito based, one colour and one bar pattern per status (readable without colour too).
@@ -219,8 +220,11 @@ def measures_map(package: DataPackage, counts: pd.DataFrame, level: str, selecte
     return {"data": traces, "layout": layout}
 
 
-def map_table(counts: pd.DataFrame) -> html.Div:
-    rows = [[n, str(int(c))] for n, c in zip(counts["name"], counts["measures"])]
+def map_table(counts: pd.DataFrame, slugs: Mapping[str, str] | None = None) -> html.Div:
+    """With `slugs` (area id -> slug) the names link to the areas' profiles."""
+    slugs = slugs if slugs is not None else {}
+    rows = [[area_cell(n, slugs.get(a)), str(int(c))]
+            for a, n, c in zip(counts["area_id"], counts["name"], counts["measures"])]
     return data_table(["Ortsteil", "Maßnahmen"], rows, "Maßnahmen je Ortsteil (ohne gesamtstädtische)",
                       numeric=[False, True])
 
@@ -279,10 +283,13 @@ def need_chart(table: pd.DataFrame, need_label: str, selected: str | None, categ
     return {"data": traces, "layout": layout}
 
 
-def need_table(table: pd.DataFrame, need_label: str) -> html.Div:
+def need_table(table: pd.DataFrame, need_label: str, slugs: Mapping[str, str] | None = None) -> html.Div:
+    """With `slugs` (area id -> slug) the names link to the areas' profiles."""
+    slugs = slugs if slugs is not None else {}
     ordered = table.sort_values(["need_order", "measures"], ascending=[False, False], na_position="last")
-    rows = [[n, "–" if v is None else str(v), str(int(m)), str(int(a))]
-            for n, v, m, a in zip(ordered["name"], ordered["need"], ordered["measures"], ordered["active_measures"])]
+    rows = [[area_cell(n, slugs.get(i)), "–" if v is None else str(v), str(int(m)), str(int(a))]
+            for i, n, v, m, a in zip(ordered["area_id"], ordered["name"], ordered["need"], ordered["measures"],
+                                     ordered["active_measures"])]
     return data_table(["Ortsteil", need_label, "Maßnahmen", "davon laufend oder geplant"], rows,
                       f"Handlungsbedarf ({need_label}) und Maßnahmen je Ortsteil", numeric=[False, False, True, True])
 

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
@@ -28,7 +29,7 @@ from sozialraum.package import DataPackage
 from sozialraum.schema import LEVEL_LABELS, LEVEL_LABELS_DATIVE_PLURAL, LEVEL_LABELS_PLURAL
 from sozialraum.viewstate import Reader
 
-from .charts import base_layout, data_table
+from .charts import area_cell, base_layout, data_table
 from .maps import demo_stamp
 
 DRAWS = 500
@@ -294,6 +295,7 @@ class Table:
     columns: tuple[str, ...]
     kinds: tuple[str | int, ...]
     rows: tuple[tuple, ...]
+    area_ids: tuple[str, ...] = ()   # one per row when the first column names an area
 
     def display_rows(self) -> list[list[str]]:
         return [[_cell(v, k, csv=False) for v, k in zip(row, self.kinds)] for row in self.rows]
@@ -302,9 +304,13 @@ class Table:
         return pd.DataFrame([[_cell(v, k, csv=True) for v, k in zip(row, self.kinds)] for row in self.rows],
                             columns=list(self.columns))
 
-    def component(self, caption: str) -> html.Div:
-        return data_table(list(self.columns), self.display_rows(), caption,
-                          numeric=[k != "text" for k in self.kinds])
+    def component(self, caption: str, slugs: Mapping[str, str] | None = None) -> html.Div:
+        """The table on the page; with `slugs` (area id -> slug) area names link to their profile."""
+        rows: list[list] = self.display_rows()
+        if slugs is not None and self.area_ids:
+            for row, area in zip(rows, self.area_ids):
+                row[0] = area_cell(row[0], slugs.get(area))
+        return data_table(list(self.columns), rows, caption, numeric=[k != "text" for k in self.kinds])
 
 
 def _cell(v, kind, *, csv: bool) -> str:
@@ -327,15 +333,17 @@ def ranking_table(c: Computed, level: str) -> Table:
         rows.append((row["name"], _rank(row["rank"]), row["score"], row["class"], int(rb["rank_min"]),
                      int(rb["rank_max"]), "ja" if rb["class_stable"] else "nein"))
     return Table((LEVEL_LABELS[level], "Rang", "Indexwert", "Klasse", "Rang mindestens", "Rang höchstens",
-                  "Klasse stabil"), ("text", 0, 2, "text", 0, 0, "text"), tuple(rows))
+                  "Klasse stabil"), ("text", 0, 2, "text", 0, 0, "text"), tuple(rows),
+                 tuple(str(a) for a in r.valid.index))
 
 
 def map_table(c: Computed, level: str) -> Table:
     r = c.result
+    ordered = r.areas.sort_values("name")
     rows = [(row["name"], row["class"] if not row["excluded"] else "nicht im Index", row["score"],
-             row["reason"] or "") for _, row in r.areas.sort_values("name").iterrows()]
+             row["reason"] or "") for _, row in ordered.iterrows()]
     return Table((LEVEL_LABELS[level], "Klasse", "Indexwert", "Grund für den Ausschluss"),
-                 ("text", "text", 2, "text"), tuple(rows))
+                 ("text", "text", 2, "text"), tuple(rows), tuple(str(a) for a in ordered.index))
 
 
 def matrix_table(c: Computed) -> Table | None:
@@ -377,14 +385,15 @@ def reasons_table(package: DataPackage, c: Computed, area: str) -> Table:
 
 
 def slope_table(c: Computed, level: str, year_a: int, year_b: int) -> Table:
-    rows = []
+    rows, ids = [], []
     if c.compare is not None:
         frame = c.compare.sort_values(["rank_b", "rank_a"], na_position="last")
-        for _, row in frame.iterrows():
+        for area, row in frame.iterrows():
             rows.append((row["name"], _rank(row["rank_a"]), _rank(row["rank_b"]), row["class_a"], row["class_b"],
                          "ja" if row["class_changed"] else ""))
+            ids.append(str(area))
     return Table((LEVEL_LABELS[level], f"Rang {year_a}", f"Rang {year_b}", f"Klasse {year_a}", f"Klasse {year_b}",
-                  "Klasse gewechselt"), ("text", 0, 0, "text", "text", "text"), tuple(rows))
+                  "Klasse gewechselt"), ("text", 0, 0, "text", "text", "text"), tuple(rows), tuple(ids))
 
 
 def robustness_table(c: Computed, level: str) -> Table:
@@ -395,7 +404,7 @@ def robustness_table(c: Computed, level: str) -> Table:
     return Table((LEVEL_LABELS[level], "Rang", "Klasse", "Rang ohne je einen Indikator: mindestens",
                   "höchstens", f"Rang bei {DRAWS} Zufallsgewichten: mindestens", "höchstens",
                   "Zufallsgewichte mit gleicher Klasse (%)", "Klasse stabil"),
-                 ("text", 0, "text", 0, 0, 0, 0, 1, "text"), tuple(rows))
+                 ("text", 0, "text", 0, 0, 0, 0, 1, "text"), tuple(rows), tuple(str(a) for a in rob.index))
 
 
 # ---- sentences ------------------------------------------------------------------------------

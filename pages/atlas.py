@@ -11,8 +11,9 @@ from dash.exceptions import PreventUpdate
 
 from components import atlas_views as views
 from components import sozialindex_views as index_views
+from components.area_search import profile_button
 from components.cache import cache
-from components.charts import LAZY_TABLE_TEXT, chart_figure, data_table, table_is_open, table_rows
+from components.charts import LAZY_TABLE_TEXT, area_cell, chart_figure, data_table, table_is_open, table_rows
 from components.controls import clicked_area, collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads import atlas_href
@@ -119,7 +120,8 @@ def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: boo
                        for c, s in zip(classes[:len(part)].tolist(), suppressed)]
         value_texts = [fv(v, s) for v, s in zip(part["value"].tolist(), suppressed)]
         ranks = ["" if r is None or str(r) == "<NA>" else str(r) for r in part["rank"].tolist()]
-        rows = [list(r) for r in zip(part["name"].tolist(), ranks, value_texts, class_names)]
+        names = [area_cell(n, slug) for n, slug in zip(part["name"].tolist(), part["slug"].tolist())]
+        rows = [list(r) for r in zip(names, ranks, value_texts, class_names)]
     city_row = [f"Stadt {package.city} (zum Vergleich)", "", fv(city, hidden), ""]
     header = [LEVEL_LABELS[level], "Rang", f"{meta['short_name']} ({meta['unit']})", "Klasse"]
     numeric = [False, True, True, False]
@@ -197,13 +199,15 @@ def _build_views(package: DataPackage, state: atlas.AtlasState, with_tables: boo
     table_part = None
     if with_tables:
         fp = queries.formatter(package, partner)
-        scatter_rows = [[n, fv(x, xs), fp(y, ys), fmt.number(p)]
-                        for n, x, xs, y, ys, p in zip(scatter["name"].tolist(), scatter["x"].tolist(),
-                                                       scatter["x_suppressed"].tolist(), scatter["y"].tolist(),
-                                                       scatter["y_suppressed"].tolist(), scatter["population"].tolist())]
+        first = scatter.head(TABLE_LIMIT)  # only the shown rows become components (name links)
+        scatter_rows = [[area_cell(n, slug), fv(x, xs), fp(y, ys), fmt.number(p)]
+                        for n, slug, x, xs, y, ys, p in zip(first["name"].tolist(), first["slug"].tolist(),
+                                                             first["x"].tolist(), first["x_suppressed"].tolist(),
+                                                             first["y"].tolist(), first["y_suppressed"].tolist(),
+                                                             first["population"].tolist())]
         caption = scatter_title
-        if len(scatter_rows) > TABLE_LIMIT:
-            caption += f" (die ersten {TABLE_LIMIT} von {len(scatter_rows)} Zeilen; alle in der CSV-Datei)"
+        if len(scatter) > TABLE_LIMIT:
+            caption += f" (die ersten {TABLE_LIMIT} von {len(scatter)} Zeilen; alle in der CSV-Datei)"
         table_part = data_table([LEVEL_LABELS[level], f"{meta['short_name']} ({meta['unit']})",
                                  f"{pmeta['short_name']} ({pmeta['unit']})", "Einwohner"],
                                 scatter_rows[:TABLE_LIMIT], caption, numeric=[False, True, True, True])
@@ -272,7 +276,7 @@ def _selection_summary(package: DataPackage, state: atlas.AtlasState) -> list:
     items = []
     for area in state.selected:
         name = str(package.areas.at[area, "name"])
-        items.append(html.Li(name))
+        items.append(html.Li([name, profile_button(name, str(package.areas.at[area, "slug"]))]))
     return [html.Span("Markiert: "), html.Ul(items, className="selection-list")]
 
 

@@ -22,7 +22,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from components import auth
-from components.charts import chart_figure, data_table
+from components.area_search import profile_link
+from components.charts import area_cell, chart_figure, data_table
 from components.data import get_package
 from components.downloads import time_href
 from components.easy_language import einfach_erklaert
@@ -121,8 +122,9 @@ def _areas(package, record) -> Any:
     for area_id in record["area_ids"]:
         if area_id in package.areas.index:
             row = package.areas.loc[area_id]
-            links.append(html.A(str(row["name"]), href=f"/atlas?auswahl={row['slug']}",
-                                title=f"{row['name']} im Atlas zeigen"))
+            links += [profile_link(str(row["name"]), str(row["slug"]), title=f"Steckbrief {row['name']}"),
+                      " (", html.A(["Atlas", html.Span(f": {row['name']}", className="visually-hidden")],
+                                   href=f"/atlas?auswahl={row['slug']}"), ")"]
         else:
             links.append(html.Span(area_id))
         links.append(", ")
@@ -237,8 +239,12 @@ def _effect_chart(package, record, indicator_id: str, number: int) -> Any:
     if package.is_demo:
         notes.append("Beispieldaten: generierte Werte, nicht die tatsächliche Lage.")
     dec = queries.decimals(package, indicator_id)
-    rows = [[r["name"], str(r["year"]), fmt.SUPPRESSED if r["suppressed"] else fmt.number(r["value"], dec)]
-            for _, r in frame.iterrows()]
+    slugs, linked, rows = package.areas["slug"], set(), []
+    for _, r in frame.iterrows():
+        # the first row of each area links to its profile (the city's too); its other years stay text
+        name = r["name"] if r["area_id"] in linked else area_cell(r["name"], slugs.get(r["area_id"]))
+        linked.add(r["area_id"])
+        rows.append([name, str(r["year"]), fmt.SUPPRESSED if r["suppressed"] else fmt.number(r["value"], dec)])
     title = f"{meta['name']} in den Gebieten der Maßnahme"
     table = data_table(["Gebiet", "Jahr", f"{meta['short_name']} ({meta['unit']})"], rows, title,
                        numeric=[False, True, True])

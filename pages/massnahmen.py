@@ -19,6 +19,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from components import measure_views as mv
+from components.area_search import profile_button
 from components.auth import can_edit, is_admin
 from components.charts import chart_figure, table_is_open
 from components.data import get_package
@@ -319,7 +320,11 @@ def _chips(package, f: ma.MeasureFilter, n: int, total: int) -> list:
                          html.Span(" (Filter entfernen)", className="visually-hidden")],
                         id={"type": f"{P}-filter-weg", "index": key}, n_clicks=0, size="sm", color="light",
                         className="border me-1 mb-1") for key, label in parts]
-    return [html.Span(text, className="me-2 fw-semibold"), *chips]
+    profile = []
+    if f.area_id:  # the chosen area (filter, a map area or a point): its profile one click away
+        profile = [profile_button(str(package.areas.at[f.area_id, "name"]), str(package.areas.at[f.area_id, "slug"]),
+                                  id=f"{P}-steckbrief")]
+    return [html.Span(text, className="me-2 fw-semibold"), *chips, *profile]
 
 
 # Every view the filter drives, in the order `_views` returns them. The page layout is drawn with
@@ -408,10 +413,11 @@ def _chart_table(chart: str, query: dict):
         rows = ma.timeline(ma.apply_filter(everything, f, package), date.today()).frame
         return mv.gantt_table(rows.head(mv.GANTT_MAX_ROWS))
     frame = ma.apply_filter(everything, _area_scope(f), package)
+    slugs = package.areas["slug"]  # area names link to their profile
     if chart == "karte":
-        return mv.map_table(ma.area_counts(frame, package, default_level(package)).table)
+        return mv.map_table(ma.area_counts(frame, package, default_level(package)).table, slugs)
     need, need_label, _ = ma.default_need(package)
-    return mv.need_table(ma.need_vs_action(frame, package, need), need_label)
+    return mv.need_table(ma.need_vs_action(frame, package, need), need_label, slugs)
 
 
 def _register_table(chart: str) -> None:

@@ -30,6 +30,7 @@ from dash import (
 )
 
 from components import sozialindex_views as views
+from components.area_search import profile_button
 from components.cache import cache
 from components.charts import chart_figure
 from components.controls import clicked_area, collapsible_controls, register_controls_toggle
@@ -73,11 +74,12 @@ def _build_views(package: DataPackage, state: views.IndexState) -> dict:
     where = LEVEL_LABELS_PLURAL[level]
     view = views.view_query(package, state)
     title = state.method.title
+    slugs = package.areas["slug"]  # area names in the tables link to their profile
 
     def part(chart: str, heading: str, finding: str, figure: dict) -> dict:
         table = part_table(package, state, c, chart)
         return {"title": heading, "finding": finding, "figure": figure,
-                "table": table.component(heading), "href": csv_href(view, chart)}
+                "table": table.component(heading, slugs), "href": csv_href(view, chart)}
 
     out = {
         "rangfolge": part("rangfolge", f"Rangfolge der {where} nach Statusindex, {year}",
@@ -91,7 +93,7 @@ def _build_views(package: DataPackage, state: views.IndexState) -> dict:
         "excluded": [(str(n), str(r)) for n, r in c.result.excluded[["name", "reason"]].itertuples(index=False)],
         "robust_finding": views.robustness_finding(c),
         "robust_table": views.robustness_table(c, level).component(
-            f"Robustheit der Rangfolge ({title}, {year})"),
+            f"Robustheit der Rangfolge ({title}, {year})", slugs),
         "robust_href": csv_href(view, "robustheit"),
         "unstable": [(str(row["name"]), int(row["rank"]), str(row["class"]), int(row["rank_min"]),
                       int(row["rank_max"]), float(row["class_share"]))
@@ -181,6 +183,7 @@ def _area_links(package: DataPackage, area: str) -> list:
     slug = str(package.areas.at[area, "slug"])
     name = str(package.areas.at[area, "name"])
     return [
+        profile_button(name, slug, className="btn btn-primary btn-sm", id=f"{P}-steckbrief"),
         html.A(["Im Atlas zeigen", html.Span(f" ({name})", className="visually-hidden")],
                href=f"/atlas?auswahl={slug}", className="btn btn-outline-primary btn-sm", id=f"{P}-zum-atlas"),
         html.A(["Im Zeitvergleich", html.Span(f" ({name})", className="visually-hidden")],

@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from components import ids
-from components.cache import cache
 from components.area_search import area_search, profile_button
+from components.cache import cache
 from components.charts import area_cell, chart_figure, data_table
 from components.data import get_package
 from components.downloads import KEY_FIGURES_HREF, values_href

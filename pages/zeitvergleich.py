@@ -9,8 +9,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from components import time_views
+from components.area_search import profile_button
 from components.cache import cache
-from components.charts import chart_figure, data_table
+from components.charts import area_cell, chart_figure, data_table
 from components.controls import collapsible_controls, register_controls_toggle
 from components.data import get_package
 from components.downloads import time_href
@@ -79,8 +80,14 @@ def _build(package: DataPackage, state: vs.TimeState) -> dict:
     merged = merged.sort_values(["year"], kind="stable") if merged is not None else merged
     order = {a: k for k, a in enumerate([package.city_id, *state.areas])}
     merged = merged.sort_values(["area_id", "year"], key=lambda c: c.map(order) if c.name == "area_id" else c)
-    rows = [[r["name"], str(r["year"])] + [r[i] if isinstance(r[i], str) else fmt.MISSING for i in state.indicators]
-            for _, r in merged.iterrows()]
+    slugs = package.areas["slug"]
+    rows, linked = [], set()
+    for _, r in merged.iterrows():
+        # the first row of each area names it as a link to its profile; its other years stay text
+        name = r["name"] if r["area_id"] in linked else area_cell(r["name"], slugs.get(r["area_id"]))
+        linked.add(r["area_id"])
+        rows.append([name, str(r["year"])] + [r[i] if isinstance(r[i], str) else fmt.MISSING
+                                              for i in state.indicators])
     out["verlauf"] = {
         "title": title, "finding": finding,
         "figure": time_views.lines_figure(package, list(state.indicators), frames, state.mode, state.base_year,
@@ -179,6 +186,21 @@ def _change_table(package: DataPackage, state: vs.TimeState, rows) -> html.Div:
                        className="table table-sm table-striped data-table change-table", id=f"{P}-tabelle")
     return html.Div(table, className="table-scroll", tabIndex=0, role="region",
                     **{"aria-label": f"Veränderungstabelle {meta['short_name']}"})
+
+
+def _marked_profile(package: DataPackage, state: vs.TimeState) -> list:
+    """The profile link of the area marked in the change table and the lines."""
+    area = state.highlighted
+    if not area or area not in package.areas.index:
+        return []
+    name = _name(package, area)
+    return [html.Span(f"Hervorgehoben: {name}."), profile_button(name, str(package.areas.at[area, "slug"]))]
+
+
+def _pair_profiles(package: DataPackage, state: vs.TimeState) -> list:
+    """The profile links of the two areas side by side."""
+    return [profile_button(_name(package, area), str(package.areas.at[area, "slug"]), id=f"{P}-paar-steckbrief-{key}")
+            for key, area in zip("ab", state.pair) if area in package.areas.index]
 
 
 def _similar_list(package: DataPackage, state: vs.TimeState, similar) -> list:
@@ -282,6 +304,8 @@ def layout(**query):
                                  dbc.Select(id=f"{P}-bis", value=str(state.year_b), options=year_options)], xs=6, md=3),
                     ]),
                     html.Div(_change_table(package, state, change["rows"]), id=f"{P}-veraenderung-tabelle"),
+                    html.P(_marked_profile(package, state), id=f"{P}-steckbrief", className="mb-2",
+                           **{"aria-live": "polite"}),
                     html.Div(className="chart-tools", children=[
                         html.A(["CSV herunterladen", html.Span(" (Veränderungstabelle)", className="visually-hidden")],
                                href=change["href"], id=f"{P}-veraenderung-csv",
@@ -296,6 +320,7 @@ def layout(**query):
                         dbc.Col([dbc.Label("Gebiet B", html_for=f"{P}-paar-b"),
                                  dbc.Select(id=f"{P}-paar-b", value=state.pair[1], options=areas)], md=6),
                     ]),
+                    html.P(_pair_profiles(package, state), id=f"{P}-paar-steckbriefe", className="pair-profiles"),
                     html.Div(notice(pair["empty"], "info") if pair["empty"] else None, id=f"{P}-paar-leer"),
                     html.Div(hidden=bool(pair["empty"]), id=f"{P}-paar-bereich", children=chart_figure(
                         f"{P}-paar", pair["title"], pair["finding"], pair["figure"] or {}, pair["table"] or html.Div(),
@@ -437,6 +462,8 @@ def sync_state(search, indicator, extra, add, level, areas, mode, base, year_a, 
     Output(f"{P}-paar-tabelle", "children"),
     Output(f"{P}-paar-csv", "href"),
     Output(f"{P}-aehnlich", "children"),
+    Output(f"{P}-steckbrief", "children"),
+    Output(f"{P}-paar-steckbriefe", "children"),
     Input(f"{P}-ansicht", "data"),
     prevent_initial_call=True,
 )
@@ -449,7 +476,8 @@ def render(view):
             change["title"], change["finding"], _change_table(package, state, change["rows"]), change["href"],
             notice(pair["empty"], "info") if pair["empty"] else None, bool(pair["empty"]),
             pair["title"], pair["finding"], pair["figure"] or {}, pair["table"], pair["href"],
-            _similar_list(package, state, built["aehnlich"]))
+            _similar_list(package, state, built["aehnlich"]),
+            _marked_profile(package, state), _pair_profiles(package, state))
 
 
 register_controls_toggle(P)
