@@ -515,7 +515,10 @@ class PagePrinter:
                         browser.close()
                         browser = None
                     if browser is None:
+                        launched = time.perf_counter()
                         browser = _launch(job.chromium, min(LAUNCH_TIMEOUT_MS, job.timeout_s * 1000))
+                        log.info("PDF: Chromium gestartet in %.1f s (%s)", time.perf_counter() - launched,
+                                 job.chromium)
                     job.future.set_result(_render(browser, job.wsgi_app, job.path, deadline, job.page_key))
                 except BaseException as err:  # noqa: BLE001 - handed to the waiting request
                     job.future.set_exception(err if isinstance(err, PrintError)

@@ -7,8 +7,8 @@ so no worker ever waits for another (no HTTP request to itself) and nothing leav
 
 - Unknown area: 404 with the profile's German message.
 - Finished PDFs are kept in the shared cache (file system or Redis, all workers) under the
-  package fingerprint, the measures database revision, the day (the profile shows measures
-  as overdue by today's date), the served assets and the area's slug; the code version is in
+  package fingerprint, the measures database revision, the day (at most a day old, like the
+  Maßnahmen views that depend on today), the served assets and the area's slug; the code version is in
   every cache key already (`components/cache.py`). A new data edition, a saved measure or a
   changed stylesheet therefore renders anew; otherwise a second download is instant.
 - No Chromium, a render that fails or takes too long, or too many at once: 503 with a German
