@@ -569,7 +569,7 @@ def print_page(wsgi_app, path: str, *, chromium: str | None = None, timeout_s: f
             raise PrinterBusy(f"Andere PDFs werden noch erzeugt (nach {wait_s:.0f} s Warten aufgegeben)")
         time.sleep(0.02)
     try:
-        # The job's deadline (launch included) ends it after timeout_s; a little slack for closing.
-        return future.result(timeout=timeout_s + 5)
+        # The job's deadline (Chromium's start included) ends it after timeout_s; a little slack.
+        return future.result(timeout=timeout_s + 2)
     except FutureTimeout:
         raise PrintError(f"Zeitlimit von {timeout_s:.0f} s überschritten ({path}); Chromium hängt") from None

@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 
 HREF = "/download/steckbrief/<slug>.pdf"
 PAGE = "/ortsteil/{slug}"
-RENDER_TIMEOUT_S = 15.0   # with the queue wait and closing slack (25 s) below gunicorn's default
-QUEUE_WAIT_S = 5.0        # worker timeout of 30 s: a slow render answers 503, the worker survives
+RENDER_TIMEOUT_S = 22.0   # with the queue wait and 2 s slack (27 s) below gunicorn's default worker
+QUEUE_WAIT_S = 3.0        # timeout of 30 s: a slow render answers 503, the sync worker survives
 CACHE_TIMEOUT_S = 7 * 24 * 3600
 
 INSTEAD = ("Sie können den Steckbrief stattdessen im Browser als PDF speichern: "

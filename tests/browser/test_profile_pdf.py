@@ -94,6 +94,23 @@ def test_profile_pdf_is_two_a4_pages_with_the_profile(one_worker, slug, name, tm
     assert cached < min(1.0, seconds / 2), f"second download took {cached:.2f} s (first {seconds:.2f} s)"
 
 
+def test_a_later_pdf_navigates_in_the_open_page_and_shows_its_own_area(one_worker):
+    """The printer keeps the page of the last PDF open and moves to the next area the way a
+    link click does; that PDF must be the next area's, not the last one's."""
+    import pypdf
+
+    texts = {}
+    for slug in ("herrenberg", "rieth"):
+        status, _, body = http_get(f"{one_worker.base_url}/download/steckbrief/{slug}.pdf", timeout=60)
+        assert status == 200, body[:300]
+        texts[slug] = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)
+    line = next(line for line in one_worker.log().splitlines() if "PDF /ortsteil/rieth:" in line)
+    assert "Navigation in der geöffneten Seite" in line, line
+    head = {slug: text[:300] for slug, text in texts.items()}   # title and first summary sentence
+    assert "Rieth" in head["rieth"] and "Herrenberg" not in head["rieth"], head
+    assert "Herrenberg" in head["herrenberg"], head
+
+
 def test_unknown_area_and_pages_still_served_by_the_one_worker(one_worker):
     status, _, body = http_get(f"{one_worker.base_url}/download/steckbrief/atlantis.pdf")
     assert status == 404 and "„atlantis“ gibt es" in body.decode()
