@@ -223,6 +223,28 @@ TEXTS: dict[str, Sequence[Block]] = {
         ("Die Überschriften helfen beim Lesen. "
          "Sie können auch nur einen Teil lesen."),
     ],
+    "ortsteil": [
+        ("Diese Seite heißt Steckbrief. "
+         "Sie zeigt alles Wichtige über einen Ortsteil. "
+         "Ortsteil: So heißt ein Teil der Stadt. "
+         "Zum Beispiel ein Dorf oder ein Wohngebiet."),
+        ("Oben steht der Name. Daneben ist eine kleine Karte. "
+         "Der Ortsteil ist dort dunkel und mit Strichen gefüllt. "
+         "So sehen Sie: Hier liegt der Ortsteil in der Stadt."),
+        ("Danach kommen ein paar Sätze. "
+         "Die Sätze sagen: Das ist in diesem Ortsteil anders als in der ganzen Stadt. "
+         "Der Computer schreibt diese Sätze aus den Zahlen."),
+        ("Dann kommen Tabellen mit allen Zahlen. "
+         "In jeder Zeile steht eine Zahl für den Ortsteil. "
+         "Daneben steht die Zahl für die ganze Stadt. "
+         "Ein Pfeil zeigt: Die Zahl ist gestiegen oder gesunken. "
+         "Darunter steht: Das ist günstiger. Oder: Das ist ungünstiger."),
+        ("Unten stehen die Maßnahmen im Ortsteil. "
+         "Maßnahme: Das ist ein Plan oder ein Angebot. Damit will die Stadt etwas besser machen. "
+         "Dort steht auch: Dieses Amt ist zuständig."),
+        ("Mit dem Knopf „Drucken“ drucken Sie den Steckbrief. "
+         "Er passt auf 2 Blätter Papier."),
+    ],
     "barrierefreiheit": [
         ("Barriere-frei bedeutet: Alle Menschen können die Seite gut benutzen. "
          "Auch Menschen mit Behinderung."),
