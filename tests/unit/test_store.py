@@ -86,7 +86,7 @@ def test_setup_migrates_and_seeds_the_package(make_store, package):
     with store.engine.connect() as conn:
         rows = conn.execute(select(db.audit.c.measure_id, db.audit.c.field, db.audit.c.username,
                                    db.audit.c.comment, db.audit.c.version)).all()
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"   # 0002: presentation decks
     assert sorted(r.measure_id for r in rows) == sorted(package.measures["measure_id"])
     assert {(r.field, r.username, r.comment, r.version) for r in rows} == {("created", SEED_USER, SEED_COMMENT, 1)}
     record = store.get(MID)
