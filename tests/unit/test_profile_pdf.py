@@ -171,3 +171,36 @@ def test_find_chromium_prefers_chromium_path(monkeypatch, tmp_path):
     monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "fehlt"))
     assert page_printer.find_chromium() is None
 
+
+
+def test_one_render_at_a_time_and_a_waiting_request_gives_up(monkeypatch, tmp_path):
+    """A Chromium that never answers: the first job runs into its deadline (ChromiumMissing:
+    it does not start), a second one queued behind it gives up after its waiting time
+    (PrinterBusy)."""
+    import threading
+    import time
+
+    hanging = tmp_path / "chromium"
+    hanging.write_text("#!/bin/sh\nsleep 30\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(page_printer, "_printer", page_printer.PagePrinter(idle_s=1))
+    outcome = {}
+
+    def first():
+        started = time.monotonic()
+        try:
+            page_printer.print_page(None, "/erste", chromium=str(hanging), timeout_s=3)
+        except page_printer.PrintError as err:
+            outcome["first"] = (err, time.monotonic() - started)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    with pytest.raises(page_printer.PrinterBusy):
+        page_printer.print_page(None, "/zweite", chromium=str(hanging), timeout_s=3, wait_s=0.5)
+    assert time.monotonic() - started < 2
+    thread.join(timeout=20)
+    error, seconds = outcome["first"]
+    assert isinstance(error, page_printer.ChromiumMissing) and "startet nicht" in str(error)
+    assert seconds < 3 + 2 + 1, f"the first job took {seconds:.1f} s with a 3 s limit"
