@@ -15,6 +15,7 @@ built once and kept in the shared cache (all workers). Unknown slugs are not cac
 from __future__ import annotations
 
 import threading
+from urllib.parse import unquote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -36,9 +37,14 @@ PAGE_ONE_SHARE = 0.5    # share of the indicator rows printed on page one
 WIDE_PAGE_ONE_SHARE = 0.62  # the city's and a Planungsraum's head is shorter (no Ortsteilrat, kind, Planungsraum)
 
 
+def _slug(slug: str | None) -> str:
+    """Dash hands the path variable over still percent-encoded ("M%C3%BChle")."""
+    return unquote(slug or "")
+
+
 def _title(slug: str | None = None, **_) -> str:
     try:
-        place = pr.resolve(get_package(), slug or "")
+        place = pr.resolve(get_package(), _slug(slug))
     except pr.ProfileError:
         return "Gebiet nicht gefunden – Sozialraum-Monitor"
     return f"Steckbrief {place.name} – Sozialraum-Monitor"
@@ -83,7 +89,7 @@ def split_themes(themes: tuple[pr.ThemeGroup, ...], share: float = PAGE_ONE_SHAR
 def layout(slug: str | None = None, **_):
     package = get_package()
     try:
-        place = pr.resolve(package, slug or "")
+        place = pr.resolve(package, _slug(slug))
     except pr.ProfileError as err:
         return _unknown(err.message)
     store = get_store()
