@@ -209,6 +209,12 @@ TEXTS: dict[str, Sequence[Block]] = {
         ("Auf jeder Folie ist ein QR-Code. "
          "QR-Code: Das ist ein Bild mit kleinen Quadraten. "
          "Mit der Kamera vom Handy öffnen Sie damit die gleiche Ansicht."),
+        ("Sie können auch selbst einen Vortrag machen. "
+         "Auf vielen Seiten gibt es den Knopf „Zur Präsentation hinzufügen“. "
+         "Dann kommt die Ansicht als Folie in Ihren Entwurf. "
+         "Entwurf: Das ist Ihr Vortrag, der noch nicht fertig ist."),
+        ("Im Entwurf ändern Sie die Namen und die Reihenfolge der Folien. "
+         "Mit „Link kopieren“ schicken Sie den Vortrag an andere Menschen."),
     ],
     "praesentation_sprecher": [
         ("Diese Seite ist für die Person mit dem Vortrag. "
