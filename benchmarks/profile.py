@@ -40,6 +40,7 @@ from browser_helpers import AppServer, find_chromium, launch_chromium, prepare_c
 
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 SLUGS = ("melchendorf", "herrenberg", "altstadt", "stotternheim", "planungsraum-nord", "erfurt")
+REFERENCE = "/methodik"   # a plain text page, loaded in the same rounds: what the machine's load costs any page
 
 
 def _ready(page) -> float:
@@ -70,6 +71,7 @@ def page_loads(base_url: str, runs: int) -> tuple[dict, dict, dict]:
                 recorded.setdefault("layout", body)
 
     repeat: dict[str, list[float]] = {s: [] for s in SLUGS}
+    reference: list[float] = []
     first: dict[str, list[float]] = {s: [] for s in SLUGS}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, find_chromium())
@@ -85,6 +87,10 @@ def page_loads(base_url: str, runs: int) -> tuple[dict, dict, dict]:
                 page.goto("about:blank")
                 page.goto(f"{base_url}/ortsteil/{slug}", wait_until="commit")
                 repeat[slug].append(_ready(page))
+            page.goto("about:blank")
+            page.goto(base_url + REFERENCE, wait_until="commit")
+            reference.append(wait_for_dash(page) / 1000)
+        recorded["reference"] = reference
         context.close()
         for _ in range(max(2, runs // 3)):
             for slug in SLUGS:
@@ -126,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=7)
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="bench-steckbrief-"))
     server = AppServer(tmp, workers=2)
     server.start(timeout=120)
@@ -138,10 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     everything = [t for v in repeat.values() for t in v]
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
-        "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(), "load_average_before": load_before, "load_average": os.getloadavg(),
         "page_ready": stats(everything), "page_ready_by_area": {s: stats(v) for s, v in repeat.items()},
         "page_ready_first_visit": stats([t for v in first.values() for t in v]),
-        "layout_callback": server_side,
+        "layout_callback": server_side, "reference_page": {"path": REFERENCE, **stats(recorded["reference"])},
     }
     ok = results["page_ready"]["p95_ms"] < 1500
     print(f"Seite bereit (/ortsteil/…, erneuter Besuch, {len(everything)} Aufrufe über {len(SLUGS)} Gebiete): "
@@ -149,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
           f"Ziel < 1500 ms: {'PASS' if ok else 'FAIL'}")
     for slug, s in results["page_ready_by_area"].items():
         print(f"  {slug}: p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms")
+    r = results["reference_page"]
+    print(f"Zum Vergleich {REFERENCE} (gleiche Runden): p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms")
     f = results["page_ready_first_visit"]
     print(f"Seite bereit (erster Besuch, leerer Browser-Cache): p50 {f['p50_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms")
     print(f"Layout-Callback: neu {server_side['cold']['p50_ms']:.0f} ms (p95 {server_side['cold']['p95_ms']:.0f}), "
