@@ -47,9 +47,10 @@ def _type_and_submit(page, input_id: str, text: str) -> dict:
 
 
 def _on_profile(page, slug: str, name: str) -> None:
-    """On the area's profile address. The profile page itself (pages/ortsteil.py) is built in a
-    parallel piece of work; when it has landed, this also checks that its h1 names the area."""
+    """On the area's profile (pages/ortsteil.py): its address, and its only h1 names the area."""
     assert page.url.split("?")[0].endswith(f"/ortsteil/{slug}"), page.url
+    headings = page.locator("h1").all_inner_texts()
+    assert len(headings) == 1 and name in headings[0], headings
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
