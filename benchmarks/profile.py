@@ -36,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
 
-from browser_helpers import AppServer, find_chromium, launch_chromium, prepare_context, wait_for_dash  # noqa: E402
+from browser_helpers import AppServer, find_chromium, launch_chromium, prepare_context, wait_for_dash
 
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 SLUGS = ("melchendorf", "herrenberg", "altstadt", "stotternheim", "planungsraum-nord", "erfurt")
@@ -53,7 +53,7 @@ def _ready(page) -> float:
 def stats(values: list[float]) -> dict:
     ordered = sorted(values)
     return {"p50_ms": 1000 * statistics.median(ordered),
-            "p95_ms": 1000 * ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))],
+            "p95_ms": 1000 * ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
             "max_ms": 1000 * ordered[-1], "n": len(ordered)}
 
 

@@ -48,7 +48,7 @@ class _Projection:
         span_x = (self.lon1 - self.lon0) * self.k or 1e-9
         span_y = (self.lat1 - self.lat0) or 1e-9
         self.scale = (WIDTH - 2 * PAD) / span_x
-        self.height = int(round(span_y * self.scale + 2 * PAD))
+        self.height = round(span_y * self.scale + 2 * PAD)
 
     def xy(self, lon: float, lat: float) -> tuple[float, float]:
         return PAD + (lon - self.lon0) * self.k * self.scale, PAD + (self.lat1 - lat) * self.scale

@@ -17,7 +17,12 @@ from components.sparkline import sparkline
 from sozialraum import formatting as fmt
 from sozialraum import profile as pr
 from sozialraum.package import DataPackage
-from sozialraum.schema import LEVEL_LABELS_DATIVE_PLURAL, LEVEL_LABELS_PLURAL, MEASURE_STATUS_LABELS, MEASURE_STATUSES
+from sozialraum.schema import (
+    LEVEL_LABELS_DATIVE_PLURAL,
+    LEVEL_LABELS_PLURAL,
+    MEASURE_STATUS_LABELS,
+    MEASURE_STATUSES,
+)
 
 JUDGEMENT_CLASS = {"better": "trend-better", "worse": "trend-worse"}
 PRINT_MEASURES = 6      # measures listed on paper; the rest is counted ("und 4 weitere …")

@@ -14,6 +14,7 @@ built once and kept in the shared cache (all workers). Unknown slugs are not cac
 
 from __future__ import annotations
 
+import logging
 import threading
 from urllib.parse import unquote
 
@@ -59,8 +60,8 @@ def _warm() -> None:
     do it in the background at start-up, not in somebody's page load."""
     try:
         pr.sozialindex_history(get_package())
-    except Exception:  # noqa: BLE001 - only a head start; the page computes it itself otherwise
-        pass
+    except Exception:
+        logging.getLogger(__name__).exception("Sozialindex-Vorberechnung für den Steckbrief fehlgeschlagen")
 
 
 threading.Thread(target=_warm, name="steckbrief-warm", daemon=True).start()

@@ -10,6 +10,7 @@ phone size), an unknown and a hostile slug, the keyboard path to the print butto
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -130,7 +131,7 @@ def test_city_planungsraum_and_phone(page, base_url, viewport, slug, name):
     assert page.locator(".locator-map img").get_attribute("alt")
     headings = page.eval_on_selector_all("main h1, main h2, main h3",
                                          "hs => hs.filter(h => h.offsetParent).map(h => +h.tagName[1])")
-    assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:])), headings
+    assert headings[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(headings)), headings
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page scrolls sideways by {overflow} px"
     assert_no_axe_violations(page, where=f"{slug} {viewport['width']}")

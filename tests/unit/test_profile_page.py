@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import itertools
 import json
 
 import pytest
@@ -105,7 +106,7 @@ def test_melchendorf_layout(page, package, frame):
     assert len(pages) == 2
     assert all("Stand der Daten 31.12.2024" in text_of(p) and "Beispieldaten" in text_of(p) for p in pages)
     headings = [int(type(c).__name__[1]) for c in walk(layout) if type(c).__name__ in ("H1", "H2", "H3", "H4")]
-    assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:]))
+    assert headings[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(headings))
 
 
 def test_city_and_planungsraum_layout(page, package, frame):
